@@ -1,0 +1,90 @@
+//! What the command line accepts, declared with clap.
+
+use clap::builder::{PossibleValuesParser, TypedValueParser};
+use clap::{Args, Parser, Subcommand};
+use prodcons::Implementation;
+
+use super::run::Plan;
+
+/// Producers and consumers over a shared queue, with threads and with tasks.
+///
+/// With no command, runs the assignment's cells: pc(1000, 50, 10) with threads, then with tasks.
+#[derive(Debug, Parser)]
+#[command(name = "prodcons", version, about, long_about)]
+pub(crate) struct Cli {
+    #[command(subcommand)]
+    pub(crate) command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Run pc(NUM_ITERS, NUM_PRODS_CONS, CAPACITY) and print the assignment's three lines.
+    #[command(allow_negative_numbers = true)]
+    Run(RunArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct RunArgs {
+    /// Which implementation to run: repeat the flag or separate names with commas; `all` runs
+    /// every one. With more than one, each runs under a header naming it.
+    #[arg(
+        long = "impl",
+        value_name = "IMPL",
+        value_delimiter = ',',
+        default_value = "threads",
+        value_parser = implementation_parser(),
+    )]
+    implementations: Vec<Choice>,
+
+    /// Items each producer puts, and each consumer takes.
+    num_iters: u64,
+
+    /// How many producers, and how many consumers.
+    num_prods_cons: usize,
+
+    /// The buffer's capacity; 0 means unbounded.
+    capacity: usize,
+}
+
+/// One value of `--impl`.
+#[derive(Clone, Copy, Debug)]
+enum Choice {
+    One(Implementation),
+    All,
+}
+
+fn implementation_parser() -> impl TypedValueParser<Value = Choice> {
+    let names = Implementation::ALL
+        .iter()
+        .map(|implementation| implementation.name())
+        .chain(["all"]);
+    PossibleValuesParser::new(names).map(|name| match name.parse() {
+        Ok(implementation) => Choice::One(implementation),
+        // The possible-values parser only lets the known names and "all" through.
+        Err(_) => Choice::All,
+    })
+}
+
+impl RunArgs {
+    /// What to run: every chosen implementation once, in the order given, without repeats.
+    pub(crate) fn plan(&self) -> Plan {
+        let mut implementations = Vec::new();
+        for choice in &self.implementations {
+            let chosen = match choice {
+                Choice::One(implementation) => std::slice::from_ref(implementation),
+                Choice::All => &Implementation::ALL[..],
+            };
+            for implementation in chosen {
+                if !implementations.contains(implementation) {
+                    implementations.push(*implementation);
+                }
+            }
+        }
+        Plan {
+            implementations,
+            num_iters: self.num_iters,
+            num_prods_cons: self.num_prods_cons,
+            capacity: self.capacity,
+        }
+    }
+}

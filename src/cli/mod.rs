@@ -1,0 +1,39 @@
+//! The command line: argument parsing in [`args`], the `run` command in [`run`].
+
+mod args;
+mod run;
+
+use std::io::{self, Write};
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use args::{Cli, Command};
+
+/// Parses the arguments, runs the command, and turns every failure into a message and an exit
+/// code: 2 for bad arguments (clap's own convention), 1 for a run that failed.
+pub(crate) fn main() -> ExitCode {
+    if cfg!(loom) {
+        eprintln!(
+            "error: this prodcons was built with `--cfg loom`, whose primitives only run inside \
+             loom models; build it without that flag"
+        );
+        return ExitCode::FAILURE;
+    }
+    let cli = Cli::parse();
+    let outcome = match cli.command {
+        Some(Command::Run(args)) => run::run(&args.plan()),
+        None => run::run(&run::assignment_cells()),
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        // A reader that went away (`prodcons | head -1`) is not an error worth a message.
+        Err(run::Failure::Io(error)) if error.kind() == io::ErrorKind::BrokenPipe => {
+            ExitCode::SUCCESS
+        }
+        Err(failure) => {
+            let _ = writeln!(io::stderr(), "error: {failure}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,40 @@
+//! Producers and consumers over a shared queue, once with threads and once with tasks: the
+//! classic exercise in a correct, measured, model-checked Rust form.
+//!
+//! ```
+//! use prodcons::{Implementation, Params};
+//!
+//! // The assignment's `pc(1000, 50, 10)`: 50 producers put 0..1000, 50 consumers sum 1000 each.
+//! let params = Params::new(1000, 50, 10)?;
+//! let outcome = Implementation::Threads.run(&params)?;
+//! assert_eq!(outcome.computed_sum, outcome.expected_sum);
+//! println!("{outcome}");
+//! # Ok::<(), prodcons::PipelineError>(())
+//! ```
+//!
+//! The crate has two queues, both with the semantics of Python's (a capacity of 0 means
+//! unbounded, and `close` works like Python 3.13's `shutdown`):
+//!
+//! - [`BlockingQueue`], Python's `queue.Queue`, for threads;
+//! - [`AsyncQueue`], asyncio's `Queue`, for tasks on any executor.
+//!
+//! [`Implementation`] runs the assignment's `pc` on either, or on crossbeam-channel, and
+//! reports an [`Outcome`] or a typed [`PipelineError`].
+//!
+//! Built with `RUSTFLAGS="--cfg loom"`, the queues run on loom's model of `std::sync`, and the
+//! loom models in `tests/` check them under every interleaving. Such a build is for the models
+//! only: outside `loom::model` its primitives panic.
+
+#![forbid(unsafe_code)]
+
+mod loom;
+pub mod pipeline;
+pub mod queue;
+
+pub use pipeline::{
+    Faults, Implementation, Outcome, Params, PipelineError, Role, UnknownImplementation,
+    python_round3,
+};
+pub use queue::{
+    AsyncQueue, BlockingQueue, Get, GetError, Put, PutError, TryGetError, TryPutError,
+};

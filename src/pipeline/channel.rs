@@ -1,0 +1,178 @@
+//! The little a pipeline driver needs of a queue, so that one driver serves several queues.
+//!
+//! A driver holds split ends: a sender for producers and a receiver for consumers. That lets
+//! crossbeam-channel release blocked workers the way it was designed to, by dropping ends,
+//! while our queues release them by `close`.
+
+use std::future::Future;
+
+use super::error::PipelineError;
+use super::params::Params;
+use crate::loom::sync::Arc;
+use crate::queue::{AsyncQueue, BlockingQueue};
+
+/// The channel is closed (ours) or disconnected (crossbeam's): the worker should stop.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Closed;
+
+/// The end producers put into, from a thread.
+pub(crate) trait Sender<T>: Clone + Send + 'static {
+    fn put(&self, item: T) -> Result<(), Closed>;
+    /// Releases every worker blocked on this channel, on either end.
+    fn close(&self);
+}
+
+/// The end consumers take from, from a thread.
+pub(crate) trait Receiver<T>: Clone + Send + 'static {
+    fn get(&self) -> Result<T, Closed>;
+    /// Releases every worker blocked on this channel, on either end.
+    fn close(&self);
+}
+
+/// A family of channels for the thread driver.
+pub(crate) trait ThreadChannel {
+    type Tx<T: Send + 'static>: Sender<T>;
+    type Rx<T: Send + 'static>: Receiver<T>;
+
+    /// A channel holding at most `capacity` items; 0 means unbounded.
+    fn channel<T: Send + 'static>(capacity: usize) -> (Self::Tx<T>, Self::Rx<T>);
+}
+
+/// The end producers put into, from a task.
+pub(crate) trait AsyncSender<T>: Clone + Send + Sync + 'static {
+    fn put(&self, item: T) -> impl Future<Output = Result<(), Closed>> + Send;
+    /// Releases every task waiting on this channel, on either end.
+    fn close(&self);
+}
+
+/// The end consumers take from, from a task.
+pub(crate) trait AsyncReceiver<T>: Clone + Send + Sync + 'static {
+    fn get(&self) -> impl Future<Output = Result<T, Closed>> + Send;
+    /// Releases every task waiting on this channel, on either end.
+    fn close(&self);
+}
+
+/// A family of channels for the task driver.
+pub(crate) trait TaskChannel {
+    type Tx<T: Send + 'static>: AsyncSender<T>;
+    type Rx<T: Send + 'static>: AsyncReceiver<T>;
+
+    /// A channel holding at most `capacity` items; 0 means unbounded.
+    fn channel<T: Send + 'static>(capacity: usize) -> (Self::Tx<T>, Self::Rx<T>);
+}
+
+/// Our queues: [`BlockingQueue`] for threads, [`AsyncQueue`] for tasks.
+pub(crate) struct OurQueues;
+
+impl<T: Send + 'static> Sender<T> for Arc<BlockingQueue<T>> {
+    fn put(&self, item: T) -> Result<(), Closed> {
+        BlockingQueue::put(self, item).map_err(|_| Closed)
+    }
+
+    fn close(&self) {
+        BlockingQueue::close(self);
+    }
+}
+
+impl<T: Send + 'static> Receiver<T> for Arc<BlockingQueue<T>> {
+    fn get(&self) -> Result<T, Closed> {
+        BlockingQueue::get(self).map_err(|_| Closed)
+    }
+
+    fn close(&self) {
+        BlockingQueue::close(self);
+    }
+}
+
+impl ThreadChannel for OurQueues {
+    type Tx<T: Send + 'static> = Arc<BlockingQueue<T>>;
+    type Rx<T: Send + 'static> = Arc<BlockingQueue<T>>;
+
+    fn channel<T: Send + 'static>(capacity: usize) -> (Self::Tx<T>, Self::Rx<T>) {
+        let queue = Arc::new(BlockingQueue::new(capacity));
+        (Arc::clone(&queue), queue)
+    }
+}
+
+impl<T: Send + 'static> AsyncSender<T> for Arc<AsyncQueue<T>> {
+    async fn put(&self, item: T) -> Result<(), Closed> {
+        AsyncQueue::put(self, item).await.map_err(|_| Closed)
+    }
+
+    fn close(&self) {
+        AsyncQueue::close(self);
+    }
+}
+
+impl<T: Send + 'static> AsyncReceiver<T> for Arc<AsyncQueue<T>> {
+    async fn get(&self) -> Result<T, Closed> {
+        AsyncQueue::get(self).await.map_err(|_| Closed)
+    }
+
+    fn close(&self) {
+        AsyncQueue::close(self);
+    }
+}
+
+impl TaskChannel for OurQueues {
+    type Tx<T: Send + 'static> = Arc<AsyncQueue<T>>;
+    type Rx<T: Send + 'static> = Arc<AsyncQueue<T>>;
+
+    fn channel<T: Send + 'static>(capacity: usize) -> (Self::Tx<T>, Self::Rx<T>) {
+        let queue = Arc::new(AsyncQueue::new(capacity));
+        (Arc::clone(&queue), queue)
+    }
+}
+
+/// crossbeam-channel, the peer a Rust user would reach for.
+pub(crate) struct Crossbeam;
+
+impl<T: Send + 'static> Sender<T> for crossbeam_channel::Sender<T> {
+    fn put(&self, item: T) -> Result<(), Closed> {
+        self.send(item).map_err(|_| Closed)
+    }
+
+    // crossbeam has no close: a channel disconnects when every end on one side is dropped, and
+    // every worker drops its ends when it stops, early or not.
+    fn close(&self) {}
+}
+
+impl<T: Send + 'static> Receiver<T> for crossbeam_channel::Receiver<T> {
+    fn get(&self) -> Result<T, Closed> {
+        self.recv().map_err(|_| Closed)
+    }
+
+    fn close(&self) {}
+}
+
+impl ThreadChannel for Crossbeam {
+    type Tx<T: Send + 'static> = crossbeam_channel::Sender<T>;
+    type Rx<T: Send + 'static> = crossbeam_channel::Receiver<T>;
+
+    fn channel<T: Send + 'static>(capacity: usize) -> (Self::Tx<T>, Self::Rx<T>) {
+        // crossbeam's `bounded(0)` is a rendezvous channel, not the assignment's "unbounded".
+        match capacity {
+            0 => crossbeam_channel::unbounded(),
+            bound => crossbeam_channel::bounded(bound),
+        }
+    }
+}
+
+/// The largest bound we let crossbeam allocate: it allocates every slot of a bounded channel up
+/// front, so a huge bound would abort the process before any thread starts.
+pub(crate) const CROSSBEAM_MAX_BOUND: usize = 1 << 24;
+
+/// Refuses, before anything is allocated, bounds crossbeam could not allocate.
+pub(crate) fn check_crossbeam_bounds(params: &Params) -> Result<(), PipelineError> {
+    let too_large = |bound: usize| PipelineError::BoundTooLarge {
+        bound,
+        limit: CROSSBEAM_MAX_BOUND,
+    };
+    if params.buffer_bound() > CROSSBEAM_MAX_BOUND {
+        return Err(too_large(params.buffer_bound()));
+    }
+    if params.num_prods_cons() > CROSSBEAM_MAX_BOUND {
+        return Err(too_large(params.num_prods_cons()));
+    }
+    Ok(())
+}

@@ -1,0 +1,132 @@
+//! Why a pipeline run could not produce an outcome.
+
+use std::fmt;
+use std::io;
+
+/// Which side of the pipeline a worker was on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    /// Puts `0..numIters` into the buffer.
+    Producer,
+    /// Takes `numIters` items from the buffer and puts their sum into the results.
+    Consumer,
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Producer => "producer",
+            Self::Consumer => "consumer",
+        })
+    }
+}
+
+/// Why a run failed. Every variant is reported after the run has released what it spawned.
+///
+/// ```
+/// use prodcons::{Implementation, Params, PipelineError};
+///
+/// let error = Params::new(u64::MAX, usize::MAX, 0).unwrap_err();
+/// assert!(matches!(error, PipelineError::SumOverflow { .. }));
+/// assert!(Implementation::Threads.run(&Params::new(10, 2, 1).unwrap()).is_ok());
+/// ```
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum PipelineError {
+    /// The expected total `numIters * (numIters - 1) / 2 * numProdsCons` does not fit in `u128`.
+    #[error(
+        "the expected total sum for numIters = {num_iters} and numProdsCons = {num_prods_cons} \
+         overflows a 128-bit integer"
+    )]
+    SumOverflow {
+        /// Items each producer puts.
+        num_iters: u64,
+        /// Producers, and consumers.
+        num_prods_cons: usize,
+    },
+    /// More workers than the implementation can hold in memory were asked for.
+    #[error(
+        "{workers} tasks were asked for, more than the limit of {limit}; \
+         lower numProdsCons to at most {}",
+        limit / 2
+    )]
+    TooManyTasks {
+        /// Two per producer-consumer pair.
+        workers: u128,
+        /// The most tasks one run may spawn.
+        limit: u128,
+    },
+    /// A queue that allocates its slots up front was asked for more slots than is sane.
+    #[error(
+        "crossbeam-channel allocates every slot of a bounded channel up front, and a bound of \
+         {bound} is over the limit of {limit} (the buffer is bounded by capacity, the results \
+         by numProdsCons)"
+    )]
+    BoundTooLarge {
+        /// The bound that was asked for.
+        bound: usize,
+        /// The largest bound allowed.
+        limit: usize,
+    },
+    /// The OS has no room for as many threads as were asked for; nothing was started.
+    #[error(
+        "{requested} threads were asked for, but the OS has room for about {available} more \
+         (limited by {limit}); lower numProdsCons or use --impl tasks"
+    )]
+    TooManyThreads {
+        /// Two per producer-consumer pair.
+        requested: u128,
+        /// About how many more threads the OS allows.
+        available: u64,
+        /// The OS setting that limits it.
+        limit: &'static str,
+    },
+    /// The operating system refused to start a thread, usually a limit on threads or memory.
+    #[error(
+        "could not start {role} thread {index} of {count}: {source} \
+         (the OS limits how many threads may run; lower numProdsCons or use --impl tasks)"
+    )]
+    Spawn {
+        /// The side the thread was for.
+        role: Role,
+        /// Its index, from 0.
+        index: usize,
+        /// How many threads of that side were asked for.
+        count: usize,
+        /// What the operating system said.
+        #[source]
+        source: io::Error,
+    },
+    /// The async runtime could not be built.
+    #[error("could not start the tokio runtime: {0}")]
+    Runtime(#[source] io::Error),
+    /// A worker panicked; the others were released and joined.
+    #[error("{role} {index} panicked: {message}")]
+    WorkerPanicked {
+        /// The side the worker was on.
+        role: Role,
+        /// Its index, from 0.
+        index: usize,
+        /// The panic's message, when it had one.
+        message: String,
+    },
+    /// The result queue closed before every consumer reported; no worker panicked.
+    #[error("only {received} of {expected} consumer results arrived before the results closed")]
+    MissingResults {
+        /// Results that arrived.
+        received: usize,
+        /// Results that were due, one per consumer.
+        expected: usize,
+    },
+}
+
+/// Turns a panic payload into the message it carried.
+pub(crate) fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    if let Some(message) = payload.downcast_ref::<&str>() {
+        (*message).to_owned()
+    } else if let Some(message) = payload.downcast_ref::<String>() {
+        message.clone()
+    } else {
+        "(a panic without a message)".to_owned()
+    }
+}

@@ -1,0 +1,151 @@
+//! The assignment's `pc(numIters, numProdsCons, capacity)`, four ways.
+//!
+//! Two drivers do the work: one on OS threads ([`threads`]), one on tokio tasks ([`tasks`]).
+//! Each is generic over a small channel trait ([`channel`]), so an [`Implementation`] is just a
+//! driver paired with a queue.
+
+mod channel;
+mod error;
+mod faults;
+mod os_limits;
+mod outcome;
+mod params;
+mod release;
+mod tasks;
+mod threads;
+
+use std::fmt;
+use std::str::FromStr;
+
+pub use error::{PipelineError, Role};
+pub use faults::Faults;
+pub use outcome::{Outcome, python_round3};
+pub use params::Params;
+
+use channel::{Crossbeam, OurQueues};
+use tasks::Scheduler;
+
+/// One way to run `pc`.
+///
+/// ```
+/// use prodcons::{Implementation, Params};
+///
+/// let params = Params::new(1000, 50, 10).unwrap();
+/// for implementation in Implementation::ALL {
+///     let outcome = implementation.run(&params).unwrap();
+///     assert_eq!(outcome.computed_sum, 24_975_000);
+/// }
+/// assert_eq!("tasks-mt".parse::<Implementation>(), Ok(Implementation::TasksMt));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Implementation {
+    /// OS threads with [`BlockingQueue`](crate::BlockingQueue), like Python's `threading`.
+    Threads,
+    /// OS threads with crossbeam-channel (`unbounded()` for capacity 0).
+    Crossbeam,
+    /// Tasks with [`AsyncQueue`](crate::AsyncQueue) on tokio's current-thread runtime, like
+    /// asyncio's single event loop.
+    Tasks,
+    /// The same tasks on tokio's multi-thread runtime.
+    TasksMt,
+}
+
+impl Implementation {
+    /// Every implementation, in the order the CLI lists them.
+    ///
+    /// ```
+    /// assert_eq!(prodcons::Implementation::ALL.len(), 4);
+    /// ```
+    pub const ALL: [Self; 4] = [Self::Threads, Self::Crossbeam, Self::Tasks, Self::TasksMt];
+
+    /// The name the CLI uses.
+    ///
+    /// ```
+    /// assert_eq!(prodcons::Implementation::TasksMt.name(), "tasks-mt");
+    /// ```
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Threads => "threads",
+            Self::Crossbeam => "crossbeam",
+            Self::Tasks => "tasks",
+            Self::TasksMt => "tasks-mt",
+        }
+    }
+
+    /// Runs `pc` once. A failed run has released and joined every worker it started.
+    ///
+    /// ```
+    /// use prodcons::{Implementation, Params, PipelineError};
+    ///
+    /// let outcome = Implementation::Tasks.run(&Params::new(10, 3, 0).unwrap()).unwrap();
+    /// assert_eq!((outcome.computed_sum, outcome.expected_sum), (135, 135));
+    ///
+    /// let huge = Params::new(1, usize::MAX, 0).unwrap();
+    /// assert!(matches!(
+    ///     Implementation::Tasks.run(&huge),
+    ///     Err(PipelineError::TooManyTasks { .. })
+    /// ));
+    /// ```
+    pub fn run(self, params: &Params) -> Result<Outcome, PipelineError> {
+        self.run_with_faults(params, &Faults::default())
+    }
+
+    /// Runs `pc` once with injected faults, to test failure handling.
+    ///
+    /// ```
+    /// use prodcons::{Faults, Implementation, Params, PipelineError, Role};
+    ///
+    /// let params = Params::new(50, 2, 1).unwrap();
+    /// let faults = Faults::default().panic_after(Role::Producer, 1, 20);
+    /// let error = Implementation::TasksMt.run_with_faults(&params, &faults).unwrap_err();
+    /// assert!(matches!(error, PipelineError::WorkerPanicked { role: Role::Producer, .. }));
+    /// assert!(Implementation::TasksMt.run_with_faults(&params, &Faults::default()).is_ok());
+    /// ```
+    pub fn run_with_faults(
+        self,
+        params: &Params,
+        faults: &Faults,
+    ) -> Result<Outcome, PipelineError> {
+        match self {
+            Self::Threads => threads::run::<OurQueues>(params, faults),
+            Self::Crossbeam => {
+                channel::check_crossbeam_bounds(params)?;
+                threads::run::<Crossbeam>(params, faults)
+            }
+            Self::Tasks => tasks::run::<OurQueues>(params, faults, Scheduler::CurrentThread),
+            Self::TasksMt => tasks::run::<OurQueues>(params, faults, Scheduler::MultiThread),
+        }
+    }
+}
+
+impl fmt::Display for Implementation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The name given to [`Implementation::from_str`] is not one of [`Implementation::ALL`].
+///
+/// ```
+/// use prodcons::{Implementation, UnknownImplementation};
+///
+/// assert_eq!("threads".parse::<Implementation>(), Ok(Implementation::Threads));
+/// assert_eq!(
+///     "fibers".parse::<Implementation>(),
+///     Err(UnknownImplementation("fibers".to_owned()))
+/// );
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("unknown implementation {0:?}; expected one of threads, crossbeam, tasks, tasks-mt")]
+pub struct UnknownImplementation(pub String);
+
+impl FromStr for Implementation {
+    type Err = UnknownImplementation;
+
+    fn from_str(name: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|implementation| implementation.name() == name)
+            .ok_or_else(|| UnknownImplementation(name.to_owned()))
+    }
+}

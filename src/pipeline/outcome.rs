@@ -1,0 +1,83 @@
+//! What a run reports, printed the way the assignment prints it.
+
+use std::fmt;
+use std::time::Duration;
+
+/// The result of one run of `pc`: the two sums the assignment prints, and how long it took.
+///
+/// Its `Display` is the assignment's three lines:
+///
+/// ```
+/// use std::time::Duration;
+/// use prodcons::Outcome;
+///
+/// let outcome = Outcome {
+///     computed_sum: 24_975_000,
+///     expected_sum: 24_975_000,
+///     elapsed: Duration::from_millis(550),
+/// };
+/// assert!(outcome.is_correct());
+/// assert_eq!(
+///     outcome.to_string(),
+///     "The computed total sum is 24975000\n\
+///      The expected total sum is 24975000\n\
+///      Elapsed time 0.55 sec"
+/// );
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Outcome {
+    /// The sum of the consumers' sums.
+    pub computed_sum: u128,
+    /// `numIters * (numIters - 1) / 2 * numProdsCons`.
+    pub expected_sum: u128,
+    /// From creating the queues to having joined every worker.
+    pub elapsed: Duration,
+}
+
+impl Outcome {
+    /// Whether the computed sum equals the expected one.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use prodcons::Outcome;
+    ///
+    /// let right = Outcome { computed_sum: 3, expected_sum: 3, elapsed: Duration::ZERO };
+    /// let wrong = Outcome { computed_sum: 2, ..right };
+    /// assert!(right.is_correct());
+    /// assert!(!wrong.is_correct());
+    /// ```
+    pub fn is_correct(&self) -> bool {
+        self.computed_sum == self.expected_sum
+    }
+}
+
+impl fmt::Display for Outcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "The computed total sum is {}", self.computed_sum)?;
+        writeln!(f, "The expected total sum is {}", self.expected_sum)?;
+        write!(f, "Elapsed time {} sec", python_round3(self.elapsed))
+    }
+}
+
+/// Seconds as Python prints `round(x, 3)`: at most three decimals, trailing zeros dropped, and
+/// always at least one decimal.
+///
+/// ```
+/// use std::time::Duration;
+/// use prodcons::python_round3;
+///
+/// assert_eq!(python_round3(Duration::from_millis(550)), "0.55");
+/// assert_eq!(python_round3(Duration::from_micros(51_400)), "0.051");
+/// assert_eq!(python_round3(Duration::from_secs(2)), "2.0");
+/// assert_eq!(python_round3(Duration::from_micros(400)), "0.0");
+/// ```
+pub fn python_round3(elapsed: Duration) -> String {
+    // `{:.3}` rounds the exact binary value half-to-even, as Python's `round` does.
+    let fixed = format!("{:.3}", elapsed.as_secs_f64());
+    let trimmed = fixed.trim_end_matches('0');
+    if trimmed.ends_with('.') {
+        format!("{trimmed}0")
+    } else {
+        trimmed.to_owned()
+    }
+}

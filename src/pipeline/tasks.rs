@@ -1,0 +1,151 @@
+//! The task driver: `pc` as async code on a tokio runtime, one task per producer and per
+//! consumer, over any [`TaskChannel`].
+
+use std::time::Instant;
+
+use tokio::task::JoinHandle;
+
+use super::channel::{AsyncReceiver, AsyncSender, TaskChannel};
+use super::error::{PipelineError, Role, panic_message};
+use super::faults::{Faults, strike};
+use super::outcome::Outcome;
+use super::params::Params;
+use super::release::ReleaseOnEarlyExit;
+
+/// Which tokio scheduler runs the tasks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Scheduler {
+    /// One thread, one event loop: the analogue of asyncio.
+    CurrentThread,
+    /// A worker thread per core, with work stealing.
+    MultiThread,
+}
+
+/// The most tasks one run may spawn. A task with its queue futures takes a few hundred bytes,
+/// so this keeps a run under about two gigabytes instead of letting the OS kill it.
+pub(crate) const MAX_TASKS: u128 = 1 << 22;
+
+/// Runs `pc` as tasks over the channel family `C`.
+pub(crate) fn run<C: TaskChannel>(
+    params: &Params,
+    faults: &Faults,
+    scheduler: Scheduler,
+) -> Result<Outcome, PipelineError> {
+    let workers = 2 * params.num_prods_cons() as u128;
+    if workers > MAX_TASKS {
+        return Err(PipelineError::TooManyTasks {
+            workers,
+            limit: MAX_TASKS,
+        });
+    }
+    let runtime = match scheduler {
+        Scheduler::CurrentThread => tokio::runtime::Builder::new_current_thread().build(),
+        Scheduler::MultiThread => tokio::runtime::Builder::new_multi_thread().build(),
+    }
+    .map_err(PipelineError::Runtime)?;
+    // The clock starts inside the runtime, as the assignment times `await pc(...)` on a
+    // running event loop.
+    runtime.block_on(pc::<C>(*params, *faults))
+}
+
+/// The assignment's `async def pc`: spawn, await the producers, await the consumers, then sum.
+async fn pc<C: TaskChannel>(params: Params, faults: Faults) -> Result<Outcome, PipelineError> {
+    let start = Instant::now();
+    let count = params.num_prods_cons();
+    let num_iters = params.num_iters();
+    let (buffer_tx, buffer_rx) = C::channel::<u64>(params.capacity());
+    let (results_tx, results_rx) = C::channel::<u128>(count);
+
+    let producers: Vec<_> = (0..count)
+        .map(|index| {
+            let panic_point = faults.panic_point(Role::Producer, index);
+            tokio::spawn(produce(buffer_tx.clone(), num_iters, panic_point))
+        })
+        .collect();
+    let consumers: Vec<_> = (0..count)
+        .map(|index| {
+            let panic_point = faults.panic_point(Role::Consumer, index);
+            let (buffer, results) = (buffer_rx.clone(), results_tx.clone());
+            tokio::spawn(consume(buffer, results, num_iters, panic_point))
+        })
+        .collect();
+    drop((buffer_tx, buffer_rx, results_tx));
+
+    let producers_joined = join_all(Role::Producer, producers).await;
+    let consumers_joined = join_all(Role::Consumer, consumers).await;
+
+    let mut computed_sum = 0u128;
+    let mut received = 0;
+    while received < count {
+        let Ok(sum) = results_rx.get().await else {
+            break;
+        };
+        // Saturating, as in the thread driver: a duplicating bug shows as a wrong sum.
+        computed_sum = computed_sum.saturating_add(sum);
+        received += 1;
+    }
+    producers_joined?;
+    consumers_joined?;
+    if received < count {
+        return Err(PipelineError::MissingResults {
+            received,
+            expected: count,
+        });
+    }
+    Ok(Outcome {
+        computed_sum,
+        expected_sum: params.expected_sum(),
+        elapsed: start.elapsed(),
+    })
+}
+
+/// Awaits every task in order; reports the first one that panicked.
+async fn join_all(role: Role, tasks: Vec<JoinHandle<()>>) -> Result<(), PipelineError> {
+    let mut first_panic = None;
+    for (index, task) in tasks.into_iter().enumerate() {
+        if let Err(error) = task.await {
+            let message = match error.try_into_panic() {
+                Ok(payload) => panic_message(payload.as_ref()),
+                Err(_) => "the task was cancelled".to_owned(),
+            };
+            first_panic.get_or_insert(PipelineError::WorkerPanicked {
+                role,
+                index,
+                message,
+            });
+        }
+    }
+    first_panic.map_or(Ok(()), Err)
+}
+
+async fn produce(buffer: impl AsyncSender<u64>, num_iters: u64, panic_point: Option<u64>) {
+    let release = ReleaseOnEarlyExit::new(|| buffer.close());
+    for item in 0..num_iters {
+        strike(panic_point, item);
+        if buffer.put(item).await.is_err() {
+            return;
+        }
+    }
+    release.finish();
+}
+
+async fn consume(
+    buffer: impl AsyncReceiver<u64>,
+    results: impl AsyncSender<u128>,
+    num_iters: u64,
+    panic_point: Option<u64>,
+) {
+    let release = ReleaseOnEarlyExit::new(|| {
+        buffer.close();
+        results.close();
+    });
+    let mut sum = 0u128;
+    for taken in 0..num_iters {
+        strike(panic_point, taken);
+        let Ok(item) = buffer.get().await else { return };
+        sum += u128::from(item);
+    }
+    if results.put(sum).await.is_ok() {
+        release.finish();
+    }
+}

@@ -1,0 +1,189 @@
+//! The thread driver: `pc` with one OS thread per producer and per consumer, over any
+//! [`ThreadChannel`].
+
+use std::io;
+use std::time::Instant;
+
+use super::channel::{Receiver, Sender, ThreadChannel};
+use super::error::{PipelineError, Role, panic_message};
+use super::faults::{Faults, strike};
+use super::os_limits;
+use super::outcome::Outcome;
+use super::params::Params;
+use super::release::ReleaseOnEarlyExit;
+use crate::loom::thread::{self, JoinHandle};
+
+/// Runs `pc` on threads over the channel family `C`.
+pub(crate) fn run<C: ThreadChannel>(
+    params: &Params,
+    faults: &Faults,
+) -> Result<Outcome, PipelineError> {
+    check_thread_headroom(params)?;
+    let start = Instant::now();
+    let count = params.num_prods_cons();
+    let (buffer_tx, buffer_rx) = C::channel::<u64>(params.buffer_bound());
+    let (results_tx, results_rx) = C::channel::<u128>(count);
+
+    let mut workers = Workers::default();
+    let spawned = workers.spawn_all(params, faults, &buffer_tx, &buffer_rx, &results_tx);
+    if spawned.is_err() {
+        // Release the workers that did start before waiting for them.
+        buffer_tx.close();
+        results_tx.close();
+    }
+    // Dropping our ends lets a channel that closes by disconnection (crossbeam) do so.
+    drop((buffer_tx, buffer_rx, results_tx));
+    if let Err(error) = spawned {
+        let _ = workers.join_all();
+        return Err(error);
+    }
+
+    let mut computed_sum = 0u128;
+    let mut received = 0;
+    while received < count {
+        let Ok(sum) = results_rx.get() else { break };
+        // Saturating: a buggy queue that duplicates items must show up as a wrong sum, not
+        // as an overflow panic.
+        computed_sum = computed_sum.saturating_add(sum);
+        received += 1;
+    }
+    workers.join_all()?;
+    if received < count {
+        return Err(PipelineError::MissingResults {
+            received,
+            expected: count,
+        });
+    }
+    Ok(Outcome {
+        computed_sum,
+        expected_sum: params.expected_sum(),
+        elapsed: start.elapsed(),
+    })
+}
+
+/// Refuses a run the OS clearly has no room for, before starting any thread.
+fn check_thread_headroom(params: &Params) -> Result<(), PipelineError> {
+    let requested = 2 * params.num_prods_cons() as u128;
+    match os_limits::thread_headroom() {
+        Some((available, limit)) if requested > u128::from(available) => {
+            Err(PipelineError::TooManyThreads {
+                requested,
+                available,
+                limit,
+            })
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The threads of one run, in the order they were spawned.
+#[derive(Default)]
+struct Workers {
+    handles: Vec<(Role, usize, JoinHandle<()>)>,
+}
+
+impl Workers {
+    fn spawn_all<Tx, Rx, ResultsTx>(
+        &mut self,
+        params: &Params,
+        faults: &Faults,
+        buffer_tx: &Tx,
+        buffer_rx: &Rx,
+        results_tx: &ResultsTx,
+    ) -> Result<(), PipelineError>
+    where
+        Tx: Sender<u64>,
+        Rx: Receiver<u64>,
+        ResultsTx: Sender<u128>,
+    {
+        let num_iters = params.num_iters();
+        for index in 0..params.num_prods_cons() {
+            let buffer = buffer_tx.clone();
+            let panic_point = faults.panic_point(Role::Producer, index);
+            self.spawn(params, faults, Role::Producer, index, move || {
+                produce(&buffer, num_iters, panic_point);
+            })?;
+        }
+        for index in 0..params.num_prods_cons() {
+            let (buffer, results) = (buffer_rx.clone(), results_tx.clone());
+            let panic_point = faults.panic_point(Role::Consumer, index);
+            self.spawn(params, faults, Role::Consumer, index, move || {
+                consume(&buffer, &results, num_iters, panic_point);
+            })?;
+        }
+        Ok(())
+    }
+
+    fn spawn(
+        &mut self,
+        params: &Params,
+        faults: &Faults,
+        role: Role,
+        index: usize,
+        work: impl FnOnce() + Send + 'static,
+    ) -> Result<(), PipelineError> {
+        let nth = self.handles.len();
+        let spawned = if faults.spawn_fails(nth) {
+            Err(io::Error::other("spawn failure injected by the test"))
+        } else {
+            thread::Builder::new()
+                .name(format!("{role}-{index}"))
+                .spawn(work)
+        };
+        let handle = spawned.map_err(|source| PipelineError::Spawn {
+            role,
+            index,
+            count: params.num_prods_cons(),
+            source,
+        })?;
+        self.handles.push((role, index, handle));
+        Ok(())
+    }
+
+    /// Joins every thread; reports the first one, in spawn order, that panicked.
+    fn join_all(self) -> Result<(), PipelineError> {
+        let mut first_panic = None;
+        for (role, index, handle) in self.handles {
+            if let Err(payload) = handle.join() {
+                first_panic.get_or_insert_with(|| PipelineError::WorkerPanicked {
+                    role,
+                    index,
+                    message: panic_message(payload.as_ref()),
+                });
+            }
+        }
+        first_panic.map_or(Ok(()), Err)
+    }
+}
+
+fn produce(buffer: &impl Sender<u64>, num_iters: u64, panic_point: Option<u64>) {
+    let release = ReleaseOnEarlyExit::new(|| buffer.close());
+    for item in 0..num_iters {
+        strike(panic_point, item);
+        if buffer.put(item).is_err() {
+            return;
+        }
+    }
+    release.finish();
+}
+
+fn consume(
+    buffer: &impl Receiver<u64>,
+    results: &impl Sender<u128>,
+    num_iters: u64,
+    panic_point: Option<u64>,
+) {
+    let release = ReleaseOnEarlyExit::new(|| {
+        buffer.close();
+        results.close();
+    });
+    let mut sum = 0u128;
+    for taken in 0..num_iters {
+        strike(panic_point, taken);
+        let Ok(item) = buffer.get() else { return };
+        sum += u128::from(item);
+    }
+    if results.put(sum).is_ok() {
+        release.finish();
+    }
+}
