@@ -2,6 +2,7 @@
 //! classic exercise in a correct, measured, model-checked Rust form.
 //!
 //! ```
+//! # if prodcons::BUILT_WITH_LOOM { return Ok(()); }
 //! use prodcons::{Implementation, Params};
 //!
 //! // The assignment's `pc(1000, 50, 10)`: 50 producers put 0..1000, 50 consumers sum 1000 each.
@@ -30,6 +31,19 @@
 mod loom;
 pub mod pipeline;
 pub mod queue;
+
+/// Whether this library was built with `--cfg loom`.
+///
+/// Such a build only works inside `loom::model`, so every doc example begins with a hidden
+/// `if prodcons::BUILT_WITH_LOOM { return; }`: the examples are checked by a plain
+/// `cargo test`, and a loom build's `cargo test` skips them instead of panicking.
+///
+/// ```
+/// # if prodcons::BUILT_WITH_LOOM { return; }
+/// assert!(!prodcons::BUILT_WITH_LOOM);
+/// ```
+#[doc(hidden)]
+pub const BUILT_WITH_LOOM: bool = cfg!(loom);
 
 pub use pipeline::{
     Faults, Implementation, Outcome, Params, PipelineError, Role, UnknownImplementation,

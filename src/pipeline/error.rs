@@ -4,6 +4,14 @@ use std::fmt;
 use std::io;
 
 /// Which side of the pipeline a worker was on.
+///
+/// ```
+/// # if prodcons::BUILT_WITH_LOOM { return; }
+/// use prodcons::Role;
+///
+/// assert_eq!(Role::Producer.to_string(), "producer");
+/// assert_eq!(Role::Consumer.to_string(), "consumer");
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Role {
     /// Puts `0..numIters` into the buffer.
@@ -24,6 +32,7 @@ impl fmt::Display for Role {
 /// Why a run failed. Every variant is reported after the run has released what it spawned.
 ///
 /// ```
+/// # if prodcons::BUILT_WITH_LOOM { return; }
 /// use prodcons::{Implementation, Params, PipelineError};
 ///
 /// let error = Params::new(u64::MAX, usize::MAX, 0).unwrap_err();

@@ -7,6 +7,7 @@ use super::error::Role;
 /// The default injects nothing.
 ///
 /// ```
+/// # if prodcons::BUILT_WITH_LOOM { return; }
 /// use prodcons::{Faults, Implementation, Params, PipelineError, Role};
 ///
 /// let params = Params::new(100, 3, 1).unwrap();
@@ -25,6 +26,7 @@ impl Faults {
     /// Makes worker `index` of `role` panic once it has handled `items` items.
     ///
     /// ```
+    /// # if prodcons::BUILT_WITH_LOOM { return; }
     /// use prodcons::{Faults, Implementation, Params, Role};
     ///
     /// let faults = Faults::default().panic_after(Role::Producer, 0, 5);
@@ -40,6 +42,7 @@ impl Faults {
     /// producers and then the consumers. Task pipelines cannot fail to spawn and ignore it.
     ///
     /// ```
+    /// # if prodcons::BUILT_WITH_LOOM { return; }
     /// use prodcons::{Faults, Implementation, Params, PipelineError};
     ///
     /// let faults = Faults::default().fail_spawn(3);

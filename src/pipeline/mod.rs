@@ -11,6 +11,7 @@ mod os_limits;
 mod outcome;
 mod params;
 mod release;
+mod tally;
 mod tasks;
 mod threads;
 
@@ -28,6 +29,7 @@ use tasks::Scheduler;
 /// One way to run `pc`.
 ///
 /// ```
+/// # if prodcons::BUILT_WITH_LOOM { return; }
 /// use prodcons::{Implementation, Params};
 ///
 /// let params = Params::new(1000, 50, 10).unwrap();
@@ -54,6 +56,7 @@ impl Implementation {
     /// Every implementation, in the order the CLI lists them.
     ///
     /// ```
+    /// # if prodcons::BUILT_WITH_LOOM { return; }
     /// assert_eq!(prodcons::Implementation::ALL.len(), 4);
     /// ```
     pub const ALL: [Self; 4] = [Self::Threads, Self::Crossbeam, Self::Tasks, Self::TasksMt];
@@ -61,6 +64,7 @@ impl Implementation {
     /// The name the CLI uses.
     ///
     /// ```
+    /// # if prodcons::BUILT_WITH_LOOM { return; }
     /// assert_eq!(prodcons::Implementation::TasksMt.name(), "tasks-mt");
     /// ```
     pub fn name(self) -> &'static str {
@@ -75,6 +79,7 @@ impl Implementation {
     /// Runs `pc` once. A failed run has released and joined every worker it started.
     ///
     /// ```
+    /// # if prodcons::BUILT_WITH_LOOM { return; }
     /// use prodcons::{Implementation, Params, PipelineError};
     ///
     /// let outcome = Implementation::Tasks.run(&Params::new(10, 3, 0).unwrap()).unwrap();
@@ -93,6 +98,7 @@ impl Implementation {
     /// Runs `pc` once with injected faults, to test failure handling.
     ///
     /// ```
+    /// # if prodcons::BUILT_WITH_LOOM { return; }
     /// use prodcons::{Faults, Implementation, Params, PipelineError, Role};
     ///
     /// let params = Params::new(50, 2, 1).unwrap();
@@ -127,6 +133,7 @@ impl fmt::Display for Implementation {
 /// The name given to [`Implementation::from_str`] is not one of [`Implementation::ALL`].
 ///
 /// ```
+/// # if prodcons::BUILT_WITH_LOOM { return; }
 /// use prodcons::{Implementation, UnknownImplementation};
 ///
 /// assert_eq!("threads".parse::<Implementation>(), Ok(Implementation::Threads));

@@ -8,6 +8,7 @@ use std::time::Duration;
 /// Its `Display` is the assignment's three lines:
 ///
 /// ```
+/// # if prodcons::BUILT_WITH_LOOM { return; }
 /// use std::time::Duration;
 /// use prodcons::Outcome;
 ///
@@ -38,6 +39,7 @@ impl Outcome {
     /// Whether the computed sum equals the expected one.
     ///
     /// ```
+    /// # if prodcons::BUILT_WITH_LOOM { return; }
     /// use std::time::Duration;
     /// use prodcons::Outcome;
     ///
@@ -63,6 +65,7 @@ impl fmt::Display for Outcome {
 /// always at least one decimal.
 ///
 /// ```
+/// # if prodcons::BUILT_WITH_LOOM { return; }
 /// use std::time::Duration;
 /// use prodcons::python_round3;
 ///
@@ -72,12 +75,42 @@ impl fmt::Display for Outcome {
 /// assert_eq!(python_round3(Duration::from_micros(400)), "0.0");
 /// ```
 pub fn python_round3(elapsed: Duration) -> String {
+    round3(elapsed.as_secs_f64())
+}
+
+fn round3(seconds: f64) -> String {
     // `{:.3}` rounds the exact binary value half-to-even, as Python's `round` does.
-    let fixed = format!("{:.3}", elapsed.as_secs_f64());
+    let fixed = format!("{seconds:.3}");
     let trimmed = fixed.trim_end_matches('0');
     if trimmed.ends_with('.') {
         format!("{trimmed}0")
     } else {
         trimmed.to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::round3;
+
+    #[test]
+    fn matches_python_round_to_three_places() {
+        // Each right-hand side is what CPython 3.11 prints for `round(x, 3)`.
+        for (seconds, python) in [
+            (0.0625, "0.062"),
+            (0.0005, "0.001"),
+            (0.0015, "0.002"),
+            (2.0005, "2.001"),
+            (1.2345, "1.234"),
+            (0.55, "0.55"),
+            (0.051, "0.051"),
+            (2.0, "2.0"),
+            (0.0, "0.0"),
+            (0.9995, "1.0"),
+            (12345.6789, "12345.679"),
+            (0.1235, "0.123"),
+        ] {
+            assert_eq!(round3(seconds), python, "round({seconds}, 3)");
+        }
     }
 }

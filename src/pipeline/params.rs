@@ -9,6 +9,7 @@ use super::error::PipelineError;
 /// Building one checks that the expected total sum fits in a `u128`, so a run never overflows.
 ///
 /// ```
+/// # if prodcons::BUILT_WITH_LOOM { return; }
 /// use prodcons::{Params, PipelineError};
 ///
 /// let params = Params::new(1000, 50, 10).unwrap();
@@ -32,6 +33,7 @@ impl Params {
     /// Checks and bundles the parameters. A `capacity` of 0 means an unbounded buffer.
     ///
     /// ```
+    /// # if prodcons::BUILT_WITH_LOOM { return; }
     /// use prodcons::Params;
     ///
     /// assert!(Params::new(0, 0, 0).is_ok());
@@ -64,6 +66,7 @@ impl Params {
     /// How many items each producer puts, and each consumer takes.
     ///
     /// ```
+    /// # if prodcons::BUILT_WITH_LOOM { return; }
     /// assert_eq!(prodcons::Params::new(1000, 50, 10).unwrap().num_iters(), 1000);
     /// ```
     pub fn num_iters(&self) -> u64 {
@@ -73,6 +76,7 @@ impl Params {
     /// How many producers there are, and how many consumers.
     ///
     /// ```
+    /// # if prodcons::BUILT_WITH_LOOM { return; }
     /// assert_eq!(prodcons::Params::new(1000, 50, 10).unwrap().num_prods_cons(), 50);
     /// ```
     pub fn num_prods_cons(&self) -> usize {
@@ -82,6 +86,7 @@ impl Params {
     /// The buffer's capacity; 0 means unbounded.
     ///
     /// ```
+    /// # if prodcons::BUILT_WITH_LOOM { return; }
     /// assert_eq!(prodcons::Params::new(1000, 50, 10).unwrap().capacity(), 10);
     /// ```
     pub fn capacity(&self) -> usize {
@@ -91,6 +96,7 @@ impl Params {
     /// `numIters * (numIters - 1) / 2 * numProdsCons`, what a correct run sums to.
     ///
     /// ```
+    /// # if prodcons::BUILT_WITH_LOOM { return; }
     /// assert_eq!(prodcons::Params::new(4, 3, 0).unwrap().expected_sum(), 18);
     /// ```
     pub fn expected_sum(&self) -> u128 {
@@ -100,6 +106,7 @@ impl Params {
     /// How many items pass through the buffer in all: `numIters * numProdsCons`.
     ///
     /// ```
+    /// # if prodcons::BUILT_WITH_LOOM { return; }
     /// assert_eq!(prodcons::Params::new(1000, 50, 10).unwrap().total_items(), 50_000);
     /// ```
     pub fn total_items(&self) -> u128 {
@@ -127,5 +134,36 @@ impl fmt::Display for Params {
             "pc({}, {}, {})",
             self.num_iters, self.num_prods_cons, self.capacity
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Params;
+
+    #[test]
+    fn the_buffer_bound_is_cut_to_the_items_that_can_ever_pass() {
+        let bound = |n, p, c| Params::new(n, p, c).unwrap().buffer_bound();
+        assert_eq!(bound(10, 2, 5), 5, "a reachable bound is kept");
+        assert_eq!(bound(10, 2, 20), 20, "a bound equal to the items is kept");
+        assert_eq!(bound(10, 2, 21), 20, "a bound above the items is cut");
+        assert_eq!(bound(0, 2, 21), 1, "a cut bound stays bounded");
+        assert_eq!(bound(10, 2, 0), 0, "unbounded stays unbounded");
+        assert_eq!(
+            bound(u64::MAX, 2, usize::MAX),
+            usize::MAX,
+            "more items than a usize counts"
+        );
+    }
+
+    #[test]
+    fn the_expected_sum_is_exact_at_the_edges() {
+        let sum = |n, p| Params::new(n, p, 0).unwrap().expected_sum();
+        assert_eq!(sum(0, 5), 0);
+        assert_eq!(sum(1, 5), 0);
+        assert_eq!(sum(2, 5), 5);
+        assert_eq!(sum(1000, 50), 24_975_000);
+        let n = u128::from(u64::MAX);
+        assert_eq!(sum(u64::MAX, 1), n * (n - 1) / 2);
     }
 }

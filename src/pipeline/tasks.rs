@@ -11,6 +11,7 @@ use super::faults::{Faults, strike};
 use super::outcome::Outcome;
 use super::params::Params;
 use super::release::ReleaseOnEarlyExit;
+use super::tally::Tally;
 
 /// Which tokio scheduler runs the tasks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -74,29 +75,16 @@ async fn pc<C: TaskChannel>(params: Params, faults: Faults) -> Result<Outcome, P
     let producers_joined = join_all(Role::Producer, producers).await;
     let consumers_joined = join_all(Role::Consumer, consumers).await;
 
-    let mut computed_sum = 0u128;
-    let mut received = 0;
-    while received < count {
+    let mut tally = Tally::new(&params);
+    while tally.wants_more() {
         let Ok(sum) = results_rx.get().await else {
             break;
         };
-        // Saturating, as in the thread driver: a duplicating bug shows as a wrong sum.
-        computed_sum = computed_sum.saturating_add(sum);
-        received += 1;
+        tally.add(sum);
     }
     producers_joined?;
     consumers_joined?;
-    if received < count {
-        return Err(PipelineError::MissingResults {
-            received,
-            expected: count,
-        });
-    }
-    Ok(Outcome {
-        computed_sum,
-        expected_sum: params.expected_sum(),
-        elapsed: start.elapsed(),
-    })
+    tally.into_outcome(&params, start)
 }
 
 /// Awaits every task in order; reports the first one that panicked.

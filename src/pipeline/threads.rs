@@ -11,6 +11,7 @@ use super::os_limits;
 use super::outcome::Outcome;
 use super::params::Params;
 use super::release::ReleaseOnEarlyExit;
+use super::tally::Tally;
 use crate::loom::thread::{self, JoinHandle};
 
 /// Runs `pc` on threads over the channel family `C`.
@@ -38,27 +39,13 @@ pub(crate) fn run<C: ThreadChannel>(
         return Err(error);
     }
 
-    let mut computed_sum = 0u128;
-    let mut received = 0;
-    while received < count {
+    let mut tally = Tally::new(params);
+    while tally.wants_more() {
         let Ok(sum) = results_rx.get() else { break };
-        // Saturating: a buggy queue that duplicates items must show up as a wrong sum, not
-        // as an overflow panic.
-        computed_sum = computed_sum.saturating_add(sum);
-        received += 1;
+        tally.add(sum);
     }
     workers.join_all()?;
-    if received < count {
-        return Err(PipelineError::MissingResults {
-            received,
-            expected: count,
-        });
-    }
-    Ok(Outcome {
-        computed_sum,
-        expected_sum: params.expected_sum(),
-        elapsed: start.elapsed(),
-    })
+    tally.into_outcome(params, start)
 }
 
 /// Refuses a run the OS clearly has no room for, before starting any thread.

@@ -7,7 +7,7 @@ use std::task::{Context, Poll, Waker};
 
 use super::buffer::Buffer;
 use super::error::{GetError, PutError, TryGetError, TryPutError};
-use super::waiters::{WaiterId, WaiterList, Withdrawal};
+use super::waiters::{WaiterId, WaiterList};
 use crate::loom::sync::{Mutex, MutexGuard};
 
 /// A multi-producer, multi-consumer FIFO queue whose `put` and `get` are futures, with the
@@ -18,6 +18,7 @@ use crate::loom::sync::{Mutex, MutexGuard};
 /// already woken passes the wakeup on to the next waiter, so no item or free slot is stranded.
 ///
 /// ```
+/// # if prodcons::BUILT_WITH_LOOM { return; }
 /// use prodcons::AsyncQueue;
 ///
 /// tokio_test::block_on(async {
@@ -61,6 +62,7 @@ impl<T> AsyncQueue<T> {
     /// Creates a queue that holds at most `capacity` items; 0 means unbounded.
     ///
     /// ```
+    /// # if prodcons::BUILT_WITH_LOOM { return; }
     /// use prodcons::AsyncQueue;
     ///
     /// assert_eq!(AsyncQueue::<u8>::new(3).capacity(), Some(3));
@@ -81,6 +83,7 @@ impl<T> AsyncQueue<T> {
     /// The future fails, giving the item back, if the queue is closed before there is room.
     ///
     /// ```
+    /// # if prodcons::BUILT_WITH_LOOM { return; }
     /// use prodcons::{AsyncQueue, PutError};
     ///
     /// tokio_test::block_on(async {
@@ -103,6 +106,7 @@ impl<T> AsyncQueue<T> {
     /// The future fails only when the queue is closed and has no items left.
     ///
     /// ```
+    /// # if prodcons::BUILT_WITH_LOOM { return; }
     /// use prodcons::{AsyncQueue, GetError};
     ///
     /// tokio_test::block_on(async {
@@ -123,6 +127,7 @@ impl<T> AsyncQueue<T> {
     /// Puts an item if there is room right now, like asyncio's `put_nowait`.
     ///
     /// ```
+    /// # if prodcons::BUILT_WITH_LOOM { return; }
     /// use prodcons::{AsyncQueue, TryPutError};
     ///
     /// let queue = AsyncQueue::new(1);
@@ -138,6 +143,7 @@ impl<T> AsyncQueue<T> {
     /// Takes an item if there is one right now, like asyncio's `get_nowait`.
     ///
     /// ```
+    /// # if prodcons::BUILT_WITH_LOOM { return; }
     /// use prodcons::{AsyncQueue, TryGetError};
     ///
     /// let queue = AsyncQueue::new(0);
@@ -156,6 +162,7 @@ impl<T> AsyncQueue<T> {
     /// Returns `true` if this call closed it, `false` if it was closed already.
     ///
     /// ```
+    /// # if prodcons::BUILT_WITH_LOOM { return; }
     /// use prodcons::AsyncQueue;
     ///
     /// let queue = AsyncQueue::<u8>::new(0);
@@ -175,6 +182,7 @@ impl<T> AsyncQueue<T> {
     /// Whether [`close`](AsyncQueue::close) has been called.
     ///
     /// ```
+    /// # if prodcons::BUILT_WITH_LOOM { return; }
     /// use prodcons::AsyncQueue;
     ///
     /// let queue = AsyncQueue::<u8>::new(0);
@@ -189,6 +197,7 @@ impl<T> AsyncQueue<T> {
     /// How many items the queue holds now.
     ///
     /// ```
+    /// # if prodcons::BUILT_WITH_LOOM { return; }
     /// use prodcons::AsyncQueue;
     ///
     /// let queue = AsyncQueue::new(0);
@@ -203,6 +212,7 @@ impl<T> AsyncQueue<T> {
     /// Whether the queue holds no items now.
     ///
     /// ```
+    /// # if prodcons::BUILT_WITH_LOOM { return; }
     /// use prodcons::AsyncQueue;
     ///
     /// let queue = AsyncQueue::new(0);
@@ -217,6 +227,7 @@ impl<T> AsyncQueue<T> {
     /// Whether the queue holds `capacity` items now. An unbounded queue is never full.
     ///
     /// ```
+    /// # if prodcons::BUILT_WITH_LOOM { return; }
     /// use prodcons::AsyncQueue;
     ///
     /// let queue = AsyncQueue::new(1);
@@ -231,6 +242,7 @@ impl<T> AsyncQueue<T> {
     /// The most items the queue holds, or `None` if it is unbounded.
     ///
     /// ```
+    /// # if prodcons::BUILT_WITH_LOOM { return; }
     /// use prodcons::AsyncQueue;
     ///
     /// assert_eq!(AsyncQueue::<u8>::new(10).capacity(), Some(10));
@@ -243,6 +255,7 @@ impl<T> AsyncQueue<T> {
     /// How many `get` futures are waiting for an item.
     ///
     /// ```
+    /// # if prodcons::BUILT_WITH_LOOM { return; }
     /// use prodcons::AsyncQueue;
     /// use tokio_test::{assert_pending, task};
     ///
@@ -259,6 +272,7 @@ impl<T> AsyncQueue<T> {
     /// How many `put` futures are waiting for room.
     ///
     /// ```
+    /// # if prodcons::BUILT_WITH_LOOM { return; }
     /// use prodcons::AsyncQueue;
     /// use tokio_test::{assert_pending, task};
     ///
@@ -279,6 +293,27 @@ impl<T> AsyncQueue<T> {
 }
 
 /// The future returned by [`AsyncQueue::put`].
+///
+/// Dropping it before it completes is safe: a putter that was woken for a free slot passes the
+/// slot on to the next waiting putter.
+///
+/// ```
+/// # if prodcons::BUILT_WITH_LOOM { return; }
+/// use prodcons::{AsyncQueue, PutError};
+/// use tokio_test::{assert_pending, assert_ready_eq, task};
+///
+/// let queue = AsyncQueue::new(1);
+/// queue.try_put(1).unwrap();
+/// let mut put = task::spawn(queue.put(2));
+/// assert_pending!(put.poll());
+/// assert_eq!(queue.try_get(), Ok(1));
+/// assert_ready_eq!(put.poll(), Ok(()));
+///
+/// let mut late = task::spawn(queue.put(3));
+/// assert_pending!(late.poll());
+/// queue.close();
+/// assert_ready_eq!(late.poll(), Err(PutError(3)));
+/// ```
 #[must_use = "futures do nothing unless polled"]
 pub struct Put<'a, T> {
     queue: &'a AsyncQueue<T>,
@@ -288,6 +323,26 @@ pub struct Put<'a, T> {
 }
 
 /// The future returned by [`AsyncQueue::get`].
+///
+/// Dropping it before it completes is safe: a getter that was woken for an item passes the
+/// item on to the next waiting getter.
+///
+/// ```
+/// # if prodcons::BUILT_WITH_LOOM { return; }
+/// use prodcons::{AsyncQueue, GetError};
+/// use tokio_test::{assert_pending, assert_ready_eq, task};
+///
+/// let queue = AsyncQueue::new(0);
+/// let mut get = task::spawn(queue.get());
+/// assert_pending!(get.poll());
+/// queue.try_put('a').unwrap();
+/// assert_ready_eq!(get.poll(), Ok('a'));
+///
+/// let mut late = task::spawn(queue.get());
+/// assert_pending!(late.poll());
+/// queue.close();
+/// assert_ready_eq!(late.poll(), Err(GetError));
+/// ```
 #[must_use = "futures do nothing unless polled"]
 pub struct Get<'a, T> {
     queue: &'a AsyncQueue<T>,
@@ -355,37 +410,27 @@ impl<T> Future for Get<'_, T> {
 
 impl<T> Drop for Put<'_, T> {
     fn drop(&mut self) {
-        if self.waiter.is_none() {
-            return;
+        if self.waiter.is_some() {
+            let mut state = self.queue.lock();
+            // A woken putter was promised a slot; if the slot is still free, it passes on.
+            let slot_free = !state.buffer.is_full();
+            let heir = state.putters.abandon(&mut self.waiter, slot_free);
+            drop(state);
+            wake(heir);
         }
-        let mut state = self.queue.lock();
-        let was_woken = state.putters.withdraw(&mut self.waiter) == Withdrawal::WasWoken;
-        // A slot was promised to this putter; if it is still free, the next putter gets it.
-        let heir = if was_woken && !state.buffer.is_full() {
-            state.putters.wake_next()
-        } else {
-            None
-        };
-        drop(state);
-        wake(heir);
     }
 }
 
 impl<T> Drop for Get<'_, T> {
     fn drop(&mut self) {
-        if self.waiter.is_none() {
-            return;
+        if self.waiter.is_some() {
+            let mut state = self.queue.lock();
+            // A woken getter was promised an item; if the item is still there, it passes on.
+            let item_left = !state.buffer.is_empty();
+            let heir = state.getters.abandon(&mut self.waiter, item_left);
+            drop(state);
+            wake(heir);
         }
-        let mut state = self.queue.lock();
-        let was_woken = state.getters.withdraw(&mut self.waiter) == Withdrawal::WasWoken;
-        // An item was promised to this getter; if it is still there, the next getter gets it.
-        let heir = if was_woken && !state.buffer.is_empty() {
-            state.getters.wake_next()
-        } else {
-            None
-        };
-        drop(state);
-        wake(heir);
     }
 }
 

@@ -14,6 +14,7 @@ use crate::loom::sync::{Condvar, Mutex};
 /// blocked thread wakes.
 ///
 /// ```
+/// # if prodcons::BUILT_WITH_LOOM { return; }
 /// use std::sync::Arc;
 /// use std::thread;
 /// use prodcons::BlockingQueue;
@@ -28,17 +29,25 @@ use crate::loom::sync::{Condvar, Mutex};
 /// assert_eq!(sum, 45);
 /// ```
 pub struct BlockingQueue<T> {
-    buffer: Mutex<Buffer<T>>,
+    state: Mutex<State<T>>,
     // Two condition variables, so that a put wakes a getter and never another putter: with one
     // shared condvar, `notify_one` can wake the wrong side and every thread can end up asleep.
     not_empty: Condvar,
     not_full: Condvar,
 }
 
+struct State<T> {
+    buffer: Buffer<T>,
+    /// Threads inside `not_empty.wait`, and inside `not_full.wait`.
+    waiting_getters: usize,
+    waiting_putters: usize,
+}
+
 impl<T> BlockingQueue<T> {
     /// Creates a queue that holds at most `capacity` items; 0 means unbounded.
     ///
     /// ```
+    /// # if prodcons::BUILT_WITH_LOOM { return; }
     /// use prodcons::BlockingQueue;
     ///
     /// assert_eq!(BlockingQueue::<u8>::new(3).capacity(), Some(3));
@@ -46,7 +55,11 @@ impl<T> BlockingQueue<T> {
     /// ```
     pub fn new(capacity: usize) -> Self {
         Self {
-            buffer: Mutex::new(Buffer::new(capacity)),
+            state: Mutex::new(State {
+                buffer: Buffer::new(capacity),
+                waiting_getters: 0,
+                waiting_putters: 0,
+            }),
             not_empty: Condvar::new(),
             not_full: Condvar::new(),
         }
@@ -57,6 +70,7 @@ impl<T> BlockingQueue<T> {
     /// Fails, giving the item back, if the queue is closed before there is room.
     ///
     /// ```
+    /// # if prodcons::BUILT_WITH_LOOM { return; }
     /// use prodcons::{BlockingQueue, PutError};
     ///
     /// let queue = BlockingQueue::new(0);
@@ -65,12 +79,14 @@ impl<T> BlockingQueue<T> {
     /// assert_eq!(queue.put("late"), Err(PutError("late")));
     /// ```
     pub fn put(&self, item: T) -> Result<(), PutError<T>> {
-        let mut buffer = self.buffer.lock();
-        while buffer.is_full() && !buffer.is_closed() {
-            buffer = self.not_full.wait(buffer);
+        let mut state = self.state.lock();
+        while state.buffer.is_full() && !state.buffer.is_closed() {
+            state.waiting_putters += 1;
+            state = self.not_full.wait(state);
+            state.waiting_putters -= 1;
         }
-        buffer.push(item).map_err(PutError)?;
-        drop(buffer);
+        state.buffer.push(item).map_err(PutError)?;
+        drop(state);
         self.not_empty.notify_one();
         Ok(())
     }
@@ -80,6 +96,7 @@ impl<T> BlockingQueue<T> {
     /// Fails only when the queue is closed and has no items left.
     ///
     /// ```
+    /// # if prodcons::BUILT_WITH_LOOM { return; }
     /// use prodcons::{BlockingQueue, GetError};
     ///
     /// let queue = BlockingQueue::new(0);
@@ -89,12 +106,14 @@ impl<T> BlockingQueue<T> {
     /// assert_eq!(queue.get(), Err(GetError));
     /// ```
     pub fn get(&self) -> Result<T, GetError> {
-        let mut buffer = self.buffer.lock();
-        while buffer.is_empty() && !buffer.is_closed() {
-            buffer = self.not_empty.wait(buffer);
+        let mut state = self.state.lock();
+        while state.buffer.is_empty() && !state.buffer.is_closed() {
+            state.waiting_getters += 1;
+            state = self.not_empty.wait(state);
+            state.waiting_getters -= 1;
         }
-        let item = buffer.pop().ok_or(GetError)?;
-        drop(buffer);
+        let item = state.buffer.pop().ok_or(GetError)?;
+        drop(state);
         self.not_full.notify_one();
         Ok(item)
     }
@@ -102,6 +121,7 @@ impl<T> BlockingQueue<T> {
     /// Puts an item if there is room right now, like Python's `put_nowait`.
     ///
     /// ```
+    /// # if prodcons::BUILT_WITH_LOOM { return; }
     /// use prodcons::{BlockingQueue, TryPutError};
     ///
     /// let queue = BlockingQueue::new(1);
@@ -109,7 +129,7 @@ impl<T> BlockingQueue<T> {
     /// assert_eq!(queue.try_put(2), Err(TryPutError::Full(2)));
     /// ```
     pub fn try_put(&self, item: T) -> Result<(), TryPutError<T>> {
-        self.buffer.lock().try_put(item)?;
+        self.state.lock().buffer.try_put(item)?;
         self.not_empty.notify_one();
         Ok(())
     }
@@ -117,6 +137,7 @@ impl<T> BlockingQueue<T> {
     /// Takes an item if there is one right now, like Python's `get_nowait`.
     ///
     /// ```
+    /// # if prodcons::BUILT_WITH_LOOM { return; }
     /// use prodcons::{BlockingQueue, TryGetError};
     ///
     /// let queue = BlockingQueue::new(0);
@@ -125,7 +146,7 @@ impl<T> BlockingQueue<T> {
     /// assert_eq!(queue.try_get(), Err(TryGetError::Empty));
     /// ```
     pub fn try_get(&self) -> Result<T, TryGetError> {
-        let item = self.buffer.lock().try_get()?;
+        let item = self.state.lock().buffer.try_get()?;
         self.not_full.notify_one();
         Ok(item)
     }
@@ -135,6 +156,7 @@ impl<T> BlockingQueue<T> {
     /// Returns `true` if this call closed it, `false` if it was closed already.
     ///
     /// ```
+    /// # if prodcons::BUILT_WITH_LOOM { return; }
     /// use prodcons::BlockingQueue;
     ///
     /// let queue = BlockingQueue::<u8>::new(0);
@@ -142,7 +164,7 @@ impl<T> BlockingQueue<T> {
     /// assert!(!queue.close());
     /// ```
     pub fn close(&self) -> bool {
-        let newly_closed = self.buffer.lock().close();
+        let newly_closed = self.state.lock().buffer.close();
         if newly_closed {
             self.not_empty.notify_all();
             self.not_full.notify_all();
@@ -153,6 +175,7 @@ impl<T> BlockingQueue<T> {
     /// Whether [`close`](BlockingQueue::close) has been called.
     ///
     /// ```
+    /// # if prodcons::BUILT_WITH_LOOM { return; }
     /// use prodcons::BlockingQueue;
     ///
     /// let queue = BlockingQueue::<u8>::new(0);
@@ -161,12 +184,13 @@ impl<T> BlockingQueue<T> {
     /// assert!(queue.is_closed());
     /// ```
     pub fn is_closed(&self) -> bool {
-        self.buffer.lock().is_closed()
+        self.state.lock().buffer.is_closed()
     }
 
     /// How many items the queue holds now.
     ///
     /// ```
+    /// # if prodcons::BUILT_WITH_LOOM { return; }
     /// use prodcons::BlockingQueue;
     ///
     /// let queue = BlockingQueue::new(0);
@@ -175,12 +199,13 @@ impl<T> BlockingQueue<T> {
     /// assert_eq!(queue.len(), 2);
     /// ```
     pub fn len(&self) -> usize {
-        self.buffer.lock().len()
+        self.state.lock().buffer.len()
     }
 
     /// Whether the queue holds no items now.
     ///
     /// ```
+    /// # if prodcons::BUILT_WITH_LOOM { return; }
     /// use prodcons::BlockingQueue;
     ///
     /// let queue = BlockingQueue::new(0);
@@ -189,12 +214,13 @@ impl<T> BlockingQueue<T> {
     /// assert!(!queue.is_empty());
     /// ```
     pub fn is_empty(&self) -> bool {
-        self.buffer.lock().is_empty()
+        self.state.lock().buffer.is_empty()
     }
 
     /// Whether the queue holds `capacity` items now. An unbounded queue is never full.
     ///
     /// ```
+    /// # if prodcons::BUILT_WITH_LOOM { return; }
     /// use prodcons::BlockingQueue;
     ///
     /// let queue = BlockingQueue::new(1);
@@ -203,29 +229,78 @@ impl<T> BlockingQueue<T> {
     /// assert!(queue.is_full());
     /// ```
     pub fn is_full(&self) -> bool {
-        self.buffer.lock().is_full()
+        self.state.lock().buffer.is_full()
     }
 
     /// The most items the queue holds, or `None` if it is unbounded.
     ///
     /// ```
+    /// # if prodcons::BUILT_WITH_LOOM { return; }
     /// use prodcons::BlockingQueue;
     ///
     /// assert_eq!(BlockingQueue::<u8>::new(10).capacity(), Some(10));
     /// assert_eq!(BlockingQueue::<u8>::new(0).capacity(), None);
     /// ```
     pub fn capacity(&self) -> Option<usize> {
-        self.buffer.lock().capacity()
+        self.state.lock().buffer.capacity()
+    }
+
+    /// How many threads are blocked in `get`, waiting for an item.
+    ///
+    /// ```
+    /// # if prodcons::BUILT_WITH_LOOM { return; }
+    /// use std::sync::Arc;
+    /// use prodcons::BlockingQueue;
+    ///
+    /// let queue = Arc::new(BlockingQueue::new(0));
+    /// let getter = std::thread::spawn({
+    ///     let queue = Arc::clone(&queue);
+    ///     move || queue.get()
+    /// });
+    /// while queue.waiting_getters() == 0 {
+    ///     std::thread::yield_now();
+    /// }
+    /// queue.put(5).unwrap();
+    /// assert_eq!(getter.join().unwrap(), Ok(5));
+    /// assert_eq!(queue.waiting_getters(), 0);
+    /// ```
+    pub fn waiting_getters(&self) -> usize {
+        self.state.lock().waiting_getters
+    }
+
+    /// How many threads are blocked in `put`, waiting for room.
+    ///
+    /// ```
+    /// # if prodcons::BUILT_WITH_LOOM { return; }
+    /// use std::sync::Arc;
+    /// use prodcons::{BlockingQueue, PutError};
+    ///
+    /// let queue = Arc::new(BlockingQueue::new(1));
+    /// queue.put(1).unwrap();
+    /// let putter = std::thread::spawn({
+    ///     let queue = Arc::clone(&queue);
+    ///     move || queue.put(2)
+    /// });
+    /// while queue.waiting_putters() == 0 {
+    ///     std::thread::yield_now();
+    /// }
+    /// queue.close();
+    /// assert_eq!(putter.join().unwrap(), Err(PutError(2)));
+    /// ```
+    pub fn waiting_putters(&self) -> usize {
+        self.state.lock().waiting_putters
     }
 }
 
 impl<T> fmt::Debug for BlockingQueue<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let buffer = self.buffer.lock();
+        let state = self.state.lock();
         f.debug_struct("BlockingQueue")
-            .field("len", &buffer.len())
-            .field("capacity", &buffer.capacity())
-            .field("closed", &buffer.is_closed())
+            .field("len", &state.buffer.len())
+            .field("capacity", &state.buffer.capacity())
+            .field("closed", &state.buffer.is_closed())
+            .field("waiting_getters", &state.waiting_getters)
+            .field("waiting_putters", &state.waiting_putters)
             .finish()
     }
 }

@@ -8,6 +8,7 @@ use std::fmt;
 /// A blocking or async `put` found the queue closed; the item comes back.
 ///
 /// ```
+/// # if prodcons::BUILT_WITH_LOOM { return; }
 /// use prodcons::{BlockingQueue, PutError};
 ///
 /// let queue = BlockingQueue::new(0);
@@ -21,6 +22,7 @@ pub struct PutError<T>(pub T);
 /// A `try_put` could not place the item right away; the item comes back.
 ///
 /// ```
+/// # if prodcons::BUILT_WITH_LOOM { return; }
 /// use prodcons::{BlockingQueue, TryPutError};
 ///
 /// let queue = BlockingQueue::new(1);
@@ -40,6 +42,7 @@ pub enum TryPutError<T> {
 /// A blocking or async `get` found the queue closed and drained.
 ///
 /// ```
+/// # if prodcons::BUILT_WITH_LOOM { return; }
 /// use prodcons::{BlockingQueue, GetError};
 ///
 /// let queue = BlockingQueue::new(0);
@@ -54,6 +57,7 @@ pub struct GetError;
 /// A `try_get` found no item to take right away.
 ///
 /// ```
+/// # if prodcons::BUILT_WITH_LOOM { return; }
 /// use prodcons::{BlockingQueue, TryGetError};
 ///
 /// let queue = BlockingQueue::<u8>::new(0);
@@ -73,6 +77,7 @@ impl<T> PutError<T> {
     /// Gives back the item that could not be put.
     ///
     /// ```
+    /// # if prodcons::BUILT_WITH_LOOM { return; }
     /// use prodcons::BlockingQueue;
     ///
     /// let queue = BlockingQueue::new(0);
@@ -88,6 +93,7 @@ impl<T> TryPutError<T> {
     /// Gives back the item that could not be put.
     ///
     /// ```
+    /// # if prodcons::BUILT_WITH_LOOM { return; }
     /// use prodcons::BlockingQueue;
     ///
     /// let queue = BlockingQueue::new(1);
@@ -103,6 +109,7 @@ impl<T> TryPutError<T> {
     /// Whether the queue was full (rather than closed).
     ///
     /// ```
+    /// # if prodcons::BUILT_WITH_LOOM { return; }
     /// use prodcons::BlockingQueue;
     ///
     /// let queue = BlockingQueue::new(1);
@@ -118,6 +125,7 @@ impl<T> TryPutError<T> {
     /// Whether the queue was closed.
     ///
     /// ```
+    /// # if prodcons::BUILT_WITH_LOOM { return; }
     /// use prodcons::BlockingQueue;
     ///
     /// let queue = BlockingQueue::new(1);
@@ -135,6 +143,7 @@ impl TryGetError {
     /// Whether the queue was empty but open.
     ///
     /// ```
+    /// # if prodcons::BUILT_WITH_LOOM { return; }
     /// use prodcons::BlockingQueue;
     ///
     /// let queue = BlockingQueue::<u8>::new(0);
@@ -149,6 +158,7 @@ impl TryGetError {
     /// Whether the queue was closed and drained.
     ///
     /// ```
+    /// # if prodcons::BUILT_WITH_LOOM { return; }
     /// use prodcons::BlockingQueue;
     ///
     /// let queue = BlockingQueue::<u8>::new(0);

@@ -59,6 +59,22 @@ impl WaiterList {
         }
     }
 
+    /// Takes the caller out of line for good, as a dropped future leaves it. If it had been
+    /// woken and what it was woken for is `still_there`, the wakeup passes to the next waiter:
+    /// the returned waker, to be woken once the lock is released.
+    pub(crate) fn abandon(
+        &mut self,
+        slot: &mut Option<WaiterId>,
+        still_there: bool,
+    ) -> Option<Waker> {
+        let was_woken = self.withdraw(slot) == Withdrawal::WasWoken;
+        if was_woken && still_there {
+            self.wake_next()
+        } else {
+            None
+        }
+    }
+
     /// Removes the front waiter and returns its waker, to be woken once the lock is released.
     pub(crate) fn wake_next(&mut self) -> Option<Waker> {
         self.line.pop_front().map(|(_, waker)| waker)
@@ -77,5 +93,70 @@ impl WaiterList {
         self.line
             .binary_search_by_key(&id, |(listed, _)| *listed)
             .ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::task::Waker;
+
+    use super::{WaiterList, Withdrawal};
+
+    #[test]
+    fn waking_the_front_tells_that_waiter_it_was_woken() {
+        let mut line = WaiterList::default();
+        let (mut first, mut second) = (None, None);
+        line.register(&mut first, Waker::noop());
+        line.register(&mut second, Waker::noop());
+        assert_eq!(line.len(), 2);
+        assert!(line.wake_next().is_some());
+        assert_eq!(line.withdraw(&mut first), Withdrawal::WasWoken);
+        assert_eq!(line.withdraw(&mut second), Withdrawal::LeftTheLine);
+        assert_eq!(line.withdraw(&mut second), Withdrawal::NotWaiting);
+        assert_eq!(line.len(), 0);
+        assert!(line.wake_next().is_none());
+    }
+
+    #[test]
+    fn registering_again_keeps_the_place_in_line() {
+        let mut line = WaiterList::default();
+        let (mut first, mut second) = (None, None);
+        line.register(&mut first, Waker::noop());
+        line.register(&mut second, Waker::noop());
+        let place = first;
+        line.register(&mut first, Waker::noop());
+        assert_eq!(first, place);
+        assert_eq!(line.len(), 2);
+        line.wake_next();
+        assert_eq!(line.withdraw(&mut first), Withdrawal::WasWoken);
+    }
+
+    #[test]
+    fn a_woken_waiter_that_registers_again_joins_the_back() {
+        let mut line = WaiterList::default();
+        let (mut first, mut second) = (None, None);
+        line.register(&mut first, Waker::noop());
+        line.register(&mut second, Waker::noop());
+        line.wake_next();
+        line.register(&mut first, Waker::noop());
+        line.wake_next();
+        assert_eq!(line.withdraw(&mut second), Withdrawal::WasWoken);
+        assert_eq!(line.withdraw(&mut first), Withdrawal::LeftTheLine);
+    }
+
+    #[test]
+    fn leaving_from_the_middle_keeps_the_others_in_order() {
+        let mut line = WaiterList::default();
+        let mut slots = [None; 4];
+        for slot in &mut slots {
+            line.register(slot, Waker::noop());
+        }
+        assert_eq!(line.withdraw(&mut slots[1]), Withdrawal::LeftTheLine);
+        line.wake_next();
+        line.wake_next();
+        assert_eq!(line.withdraw(&mut slots[0]), Withdrawal::WasWoken);
+        assert_eq!(line.withdraw(&mut slots[2]), Withdrawal::WasWoken);
+        assert_eq!(line.withdraw(&mut slots[3]), Withdrawal::LeftTheLine);
+        assert_eq!(line.wake_all().len(), 0);
     }
 }

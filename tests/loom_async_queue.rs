@@ -1,0 +1,145 @@
+//! Loom models of `AsyncQueue`, driven by `loom::future::block_on` on loom threads: every
+//! interleaving of the real queue code, within the preemption bound in `common`.
+#![cfg(loom)]
+
+mod common;
+
+use std::future::Future;
+use std::pin::pin;
+use std::task::{Context, Poll, Waker};
+
+use common::{model, run_test};
+use loom::future::block_on;
+use loom::sync::Arc;
+use loom::thread;
+use prodcons::{AsyncQueue, GetError};
+
+/// Main + 2 threads (a producer and a consumer task), 3 items: all arrive, in order.
+#[test]
+fn spsc_delivers_every_item_in_order() {
+    run_test(|capacity| {
+        let queue = Arc::new(AsyncQueue::new(capacity));
+        let producer = thread::spawn({
+            let queue = Arc::clone(&queue);
+            move || {
+                block_on(async {
+                    for item in 0..3 {
+                        queue.put(item).await.unwrap();
+                    }
+                })
+            }
+        });
+        let consumer = thread::spawn({
+            let queue = Arc::clone(&queue);
+            move || {
+                block_on(async {
+                    let mut taken = Vec::new();
+                    for _ in 0..3 {
+                        taken.push(queue.get().await.unwrap());
+                    }
+                    taken
+                })
+            }
+        });
+        producer.join().unwrap();
+        assert_eq!(consumer.join().unwrap(), [0, 1, 2]);
+    });
+}
+
+/// Main closes + 2 getter threads on an empty queue: both wake and fail.
+#[test]
+fn close_wakes_every_waiting_getter() {
+    run_test(|capacity| {
+        let queue = Arc::new(AsyncQueue::<u8>::new(capacity));
+        let getters: Vec<_> = (0..2)
+            .map(|_| {
+                let queue = Arc::clone(&queue);
+                thread::spawn(move || block_on(queue.get()))
+            })
+            .collect();
+        queue.close();
+        for getter in getters {
+            assert_eq!(getter.join().unwrap(), Err(GetError));
+        }
+    });
+}
+
+/// Main puts 1 item + 2 getter threads: one polls its `get` once and drops it, woken or
+/// not; the other waits. Exactly one of them ends up with the item, and the waiting one never
+/// sleeps beside an item that a dropped getter was woken for.
+#[test]
+fn a_dropped_getter_strands_no_item() {
+    run_test(|capacity| {
+        let queue = Arc::new(AsyncQueue::new(capacity));
+        let impatient = thread::spawn({
+            let queue = Arc::clone(&queue);
+            move || {
+                let mut get = pin!(queue.get());
+                match get.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
+                    Poll::Ready(item) => Some(item.unwrap()),
+                    Poll::Pending => None,
+                }
+            }
+        });
+        let patient = thread::spawn({
+            let queue = Arc::clone(&queue);
+            move || block_on(queue.get()).unwrap()
+        });
+        queue.try_put(1).unwrap();
+        if impatient.join().unwrap().is_some() {
+            // The impatient getter took the only item: give the patient one its own.
+            block_on(queue.put(2)).unwrap();
+        }
+        let got = patient.join().unwrap();
+        assert!(got == 1 || got == 2);
+        assert!(queue.is_empty());
+    });
+}
+
+/// Main takes 2 items + 1 putter thread blocked on a full queue of capacity 1: the get wakes
+/// the putter and both items arrive in order.
+#[test]
+fn a_get_wakes_a_blocked_putter() {
+    model(|| {
+        let queue = Arc::new(AsyncQueue::new(1));
+        queue.try_put(1).unwrap();
+        let putter = thread::spawn({
+            let queue = Arc::clone(&queue);
+            move || block_on(queue.put(2)).unwrap()
+        });
+        assert_eq!(block_on(queue.get()), Ok(1));
+        assert_eq!(block_on(queue.get()), Ok(2));
+        putter.join().unwrap();
+    });
+}
+
+/// Main takes 1 item + 2 putter threads on a full queue of capacity 1 or 2: one polls its `put`
+/// once and drops it, woken or not; the other waits. The free slot is never stranded: the
+/// patient putter always finishes.
+#[test]
+fn a_dropped_putter_strands_no_slot() {
+    for capacity in [1, 2] {
+        model(move || {
+            let queue = Arc::new(AsyncQueue::new(capacity));
+            (0..capacity).for_each(|item| queue.try_put(item).unwrap());
+            let impatient = thread::spawn({
+                let queue = Arc::clone(&queue);
+                move || {
+                    let mut put = pin!(queue.put(100));
+                    let polled = put.as_mut().poll(&mut Context::from_waker(Waker::noop()));
+                    matches!(polled, Poll::Ready(Ok(())))
+                }
+            });
+            let patient = thread::spawn({
+                let queue = Arc::clone(&queue);
+                move || block_on(queue.put(200)).unwrap()
+            });
+            assert_eq!(block_on(queue.get()), Ok(0));
+            if impatient.join().unwrap() {
+                // The impatient putter used the only free slot: make room for the patient one.
+                block_on(queue.get()).unwrap();
+            }
+            patient.join().unwrap();
+        });
+    }
+}
