@@ -20,5 +20,10 @@ cargo fmt --all -- --check
 step "cargo clippy --all-targets -- -D warnings"
 cargo clippy --all-targets -- -D warnings
 
+step 'RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --document-private-items'
+# Broken intra-doc links are bugs in the docs; private items too, since the why-comments
+# link between modules.
+RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --document-private-items
+
 step "cargo test"
 cargo test

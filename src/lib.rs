@@ -29,8 +29,8 @@
 #![forbid(unsafe_code)]
 
 mod loom;
-pub mod pipeline;
-pub mod queue;
+mod pipeline;
+mod queue;
 
 /// Whether this library was built with `--cfg loom`.
 ///

@@ -252,3 +252,13 @@ fn a_completed_put_leaves_nothing_behind() {
     assert_eq!(queue.waiting_putters(), 0);
     assert_eq!(queue.try_get(), Ok(1));
 }
+
+#[test]
+fn the_queue_and_its_futures_can_cross_threads() {
+    fn shareable<T: Send + Sync>() {}
+    fn sendable<T: Send>(_: &T) {}
+    shareable::<AsyncQueue<String>>();
+    let queue = AsyncQueue::<String>::new(0);
+    sendable(&queue.put(String::new()));
+    sendable(&queue.get());
+}

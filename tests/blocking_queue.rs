@@ -227,3 +227,10 @@ fn many_producers_and_consumers_move_every_item_exactly_once() {
         assert!(queue.is_empty());
     }
 }
+
+#[test]
+fn the_queue_can_be_shared_between_threads() {
+    fn shareable<T: Send + Sync>() {}
+    shareable::<BlockingQueue<String>>();
+    shareable::<BlockingQueue<Box<dyn std::any::Any + Send>>>();
+}

@@ -5,7 +5,7 @@
 mod common;
 
 use common::run_test;
-use prodcons::{Implementation, Params};
+use prodcons::{Faults, Implementation, Params, PipelineError, Role};
 
 /// Main + 1 producer + 1 consumer thread, 2 items, capacities 0, 1 and 2: `pc(2, 1, c)` sums
 /// correctly under every interleaving and joins every thread.
@@ -16,5 +16,23 @@ fn pc_sums_correctly_with_one_producer_and_one_consumer() {
         let outcome = Implementation::Threads.run(&params).unwrap();
         assert_eq!(outcome.computed_sum, 1);
         assert_eq!(outcome.expected_sum, 1);
+    });
+}
+
+/// Main + 1 producer thread, 2 items, capacities 0, 1 and 2: the consumer's spawn fails, so the
+/// driver must close the queues to release the producer (blocked on a full buffer at
+/// capacity 1), join it, and report the failure. Loom fails the model on a deadlock, and on any
+/// queue `Arc` still alive when the model ends.
+#[test]
+fn a_failed_spawn_releases_and_joins_the_started_producer() {
+    run_test(|capacity| {
+        let params = Params::new(2, 1, capacity).unwrap();
+        let faults = Faults::default().fail_spawn(1);
+        match Implementation::Threads.run_with_faults(&params, &faults) {
+            Err(PipelineError::Spawn { role, index, .. }) => {
+                assert_eq!((role, index), (Role::Consumer, 0));
+            }
+            other => panic!("expected a spawn error, got {other:?}"),
+        }
     });
 }
