@@ -5,9 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# tests/common/mod.rs uses 2 unless LOOM_MAX_PREEMPTIONS says otherwise; print which applies,
+# tests/common/mod.rs uses 3 unless LOOM_MAX_PREEMPTIONS says otherwise; print which applies,
 # since the bound decides how much of the interleaving space a green run covers.
-printf '==> loom preemption bound: %s\n' "${LOOM_MAX_PREEMPTIONS:-default 2}"
+printf '==> loom preemption bound: %s\n' "${LOOM_MAX_PREEMPTIONS:-default 3}"
 
 # Exactly the README's command. The default target dir is shared with ci/test.sh on purpose:
 # cargo fingerprints RUSTFLAGS, so it rebuilds for the flag rather than mixing the builds.
