@@ -46,8 +46,8 @@ mod queue;
 pub const BUILT_WITH_LOOM: bool = cfg!(loom);
 
 pub use pipeline::{
-    Faults, Implementation, Outcome, Params, PipelineError, Role, UnknownImplementation,
-    python_round3,
+    Faults, Implementation, InvariantViolation, Outcome, Params, PipelineError, Role, Tag, Trace,
+    UnknownImplementation, python_round3,
 };
 pub use queue::{
     AsyncQueue, BlockingQueue, Get, GetError, Put, PutError, TryGetError, TryPutError,

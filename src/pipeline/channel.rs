@@ -18,6 +18,8 @@ pub(crate) struct Closed;
 /// The end producers put into, from a thread.
 pub(crate) trait Sender<T>: Clone + Send + 'static {
     fn put(&self, item: T) -> Result<(), Closed>;
+    /// How many items the channel holds now; traced runs check it against the capacity.
+    fn len(&self) -> usize;
     /// Releases every worker blocked on this channel, on either end.
     fn close(&self);
 }
@@ -41,6 +43,8 @@ pub(crate) trait ThreadChannel {
 /// The end producers put into, from a task.
 pub(crate) trait AsyncSender<T>: Clone + Send + Sync + 'static {
     fn put(&self, item: T) -> impl Future<Output = Result<(), Closed>> + Send;
+    /// How many items the channel holds now; traced runs check it against the capacity.
+    fn len(&self) -> usize;
     /// Releases every task waiting on this channel, on either end.
     fn close(&self);
 }
@@ -67,6 +71,10 @@ pub(crate) struct OurQueues;
 impl<T: Send + 'static> Sender<T> for Arc<BlockingQueue<T>> {
     fn put(&self, item: T) -> Result<(), Closed> {
         BlockingQueue::put(self, item).map_err(|_| Closed)
+    }
+
+    fn len(&self) -> usize {
+        BlockingQueue::len(self)
     }
 
     fn close(&self) {
@@ -97,6 +105,10 @@ impl ThreadChannel for OurQueues {
 impl<T: Send + 'static> AsyncSender<T> for Arc<AsyncQueue<T>> {
     async fn put(&self, item: T) -> Result<(), Closed> {
         AsyncQueue::put(self, item).await.map_err(|_| Closed)
+    }
+
+    fn len(&self) -> usize {
+        AsyncQueue::len(self)
     }
 
     fn close(&self) {
@@ -130,6 +142,10 @@ pub(crate) struct Crossbeam;
 impl<T: Send + 'static> Sender<T> for crossbeam_channel::Sender<T> {
     fn put(&self, item: T) -> Result<(), Closed> {
         self.send(item).map_err(|_| Closed)
+    }
+
+    fn len(&self) -> usize {
+        crossbeam_channel::Sender::len(self)
     }
 
     // crossbeam has no close: a channel disconnects when every end on one side is dropped, and

@@ -14,6 +14,7 @@ mod release;
 mod tally;
 mod tasks;
 mod threads;
+mod trace;
 
 use std::fmt;
 use std::str::FromStr;
@@ -22,9 +23,11 @@ pub use error::{PipelineError, Role};
 pub use faults::Faults;
 pub use outcome::{Outcome, python_round3};
 pub use params::Params;
+pub use trace::{InvariantViolation, Tag, Trace};
 
 use channel::{Crossbeam, OurQueues};
 use tasks::Scheduler;
+use trace::{Probe, Recorder, Untraced};
 
 /// One way to run `pc`.
 ///
@@ -112,14 +115,67 @@ impl Implementation {
         params: &Params,
         faults: &Faults,
     ) -> Result<Outcome, PipelineError> {
+        self.check_limits(params)?;
+        self.run_probed(params, faults, &Untraced)
+    }
+
+    /// Runs `pc` once with every item tagged by its producer and sequence number, and returns
+    /// the [`Trace`] with the outcome, so that [`Trace::check`] can judge invariants I1 to I4.
+    ///
+    /// Tracing adds work to every put and take, so a traced run is for checking, not timing.
+    ///
+    /// ```
+    /// # if prodcons::BUILT_WITH_LOOM { return; }
+    /// use prodcons::{Implementation, Params, PipelineError};
+    ///
+    /// for implementation in Implementation::ALL {
+    ///     let (outcome, trace) = implementation.run_traced(&Params::new(20, 3, 1).unwrap()).unwrap();
+    ///     assert!(outcome.is_correct());
+    ///     assert_eq!(trace.check(), Ok(()));
+    /// }
+    ///
+    /// let huge = Params::new(1, usize::MAX, 0).unwrap();
+    /// assert!(matches!(
+    ///     Implementation::Tasks.run_traced(&huge),
+    ///     Err(PipelineError::TooManyTasks { .. })
+    /// ));
+    /// ```
+    pub fn run_traced(self, params: &Params) -> Result<(Outcome, Trace), PipelineError> {
+        self.check_limits(params)?;
+        let recorder = Recorder::new(params);
+        let outcome = self.run_probed(params, &Faults::default(), &recorder)?;
+        let trace = recorder.into_trace(params, &outcome);
+        Ok((outcome, trace))
+    }
+
+    /// Refuses, before anything is allocated, a run no machine has room for.
+    fn check_limits(self, params: &Params) -> Result<(), PipelineError> {
         match self {
-            Self::Threads => threads::run::<OurQueues>(params, faults),
+            Self::Threads => threads::check_thread_headroom(params),
             Self::Crossbeam => {
                 channel::check_crossbeam_bounds(params)?;
-                threads::run::<Crossbeam>(params, faults)
+                threads::check_thread_headroom(params)
             }
-            Self::Tasks => tasks::run::<OurQueues>(params, faults, Scheduler::CurrentThread),
-            Self::TasksMt => tasks::run::<OurQueues>(params, faults, Scheduler::MultiThread),
+            Self::Tasks | Self::TasksMt => tasks::check_task_count(params),
+        }
+    }
+
+    /// Runs `pc` once, after [`check_limits`](Self::check_limits), reporting to `probe`.
+    fn run_probed<P: Probe>(
+        self,
+        params: &Params,
+        faults: &Faults,
+        probe: &P,
+    ) -> Result<Outcome, PipelineError> {
+        match self {
+            Self::Threads => threads::run::<OurQueues, P>(params, faults, probe),
+            Self::Crossbeam => threads::run::<Crossbeam, P>(params, faults, probe),
+            Self::Tasks => {
+                tasks::run::<OurQueues, P>(params, faults, probe, Scheduler::CurrentThread)
+            }
+            Self::TasksMt => {
+                tasks::run::<OurQueues, P>(params, faults, probe, Scheduler::MultiThread)
+            }
         }
     }
 }

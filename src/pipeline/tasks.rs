@@ -12,6 +12,7 @@ use super::outcome::Outcome;
 use super::params::Params;
 use super::release::ReleaseOnEarlyExit;
 use super::tally::Tally;
+use super::trace::{Item, Probe};
 
 /// Which tokio scheduler runs the tasks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -26,12 +27,8 @@ pub(crate) enum Scheduler {
 /// so this keeps a run under about two gigabytes instead of letting the OS kill it.
 pub(crate) const MAX_TASKS: u128 = 1 << 22;
 
-/// Runs `pc` as tasks over the channel family `C`.
-pub(crate) fn run<C: TaskChannel>(
-    params: &Params,
-    faults: &Faults,
-    scheduler: Scheduler,
-) -> Result<Outcome, PipelineError> {
+/// Refuses a run with more tasks than [`MAX_TASKS`], before anything is allocated.
+pub(crate) fn check_task_count(params: &Params) -> Result<(), PipelineError> {
     let workers = 2 * params.num_prods_cons() as u128;
     if workers > MAX_TASKS {
         return Err(PipelineError::TooManyTasks {
@@ -39,6 +36,18 @@ pub(crate) fn run<C: TaskChannel>(
             limit: MAX_TASKS,
         });
     }
+    Ok(())
+}
+
+/// Runs `pc` as tasks over the channel family `C`, reporting to `probe` as items move.
+///
+/// The caller has checked the run against [`check_task_count`] first.
+pub(crate) fn run<C: TaskChannel, P: Probe>(
+    params: &Params,
+    faults: &Faults,
+    probe: &P,
+    scheduler: Scheduler,
+) -> Result<Outcome, PipelineError> {
     let runtime = match scheduler {
         Scheduler::CurrentThread => tokio::runtime::Builder::new_current_thread().build(),
         Scheduler::MultiThread => tokio::runtime::Builder::new_multi_thread().build(),
@@ -46,28 +55,41 @@ pub(crate) fn run<C: TaskChannel>(
     .map_err(PipelineError::Runtime)?;
     // The clock starts inside the runtime, as the assignment times `await pc(...)` on a
     // running event loop.
-    runtime.block_on(pc::<C>(*params, *faults))
+    runtime.block_on(pc::<C, P>(*params, *faults, probe.clone()))
 }
 
 /// The assignment's `async def pc`: spawn, await the producers, await the consumers, then sum.
-async fn pc<C: TaskChannel>(params: Params, faults: Faults) -> Result<Outcome, PipelineError> {
+async fn pc<C: TaskChannel, P: Probe>(
+    params: Params,
+    faults: Faults,
+    probe: P,
+) -> Result<Outcome, PipelineError> {
     let start = Instant::now();
     let count = params.num_prods_cons();
     let num_iters = params.num_iters();
-    let (buffer_tx, buffer_rx) = C::channel::<u64>(params.capacity());
+    let (buffer_tx, buffer_rx) = C::channel::<P::Item>(params.capacity());
     let (results_tx, results_rx) = C::channel::<u128>(count);
 
     let producers: Vec<_> = (0..count)
         .map(|index| {
             let panic_point = faults.panic_point(Role::Producer, index);
-            tokio::spawn(produce(buffer_tx.clone(), num_iters, panic_point))
+            let (buffer, probe) = (buffer_tx.clone(), probe.clone());
+            tokio::spawn(produce(buffer, probe, index, num_iters, panic_point))
         })
         .collect();
     let consumers: Vec<_> = (0..count)
         .map(|index| {
             let panic_point = faults.panic_point(Role::Consumer, index);
             let (buffer, results) = (buffer_rx.clone(), results_tx.clone());
-            tokio::spawn(consume(buffer, results, num_iters, panic_point))
+            let work = consume(
+                buffer,
+                results,
+                probe.clone(),
+                index,
+                num_iters,
+                panic_point,
+            );
+            tokio::spawn(work)
         })
         .collect();
     drop((buffer_tx, buffer_rx, results_tx));
@@ -106,20 +128,29 @@ async fn join_all(role: Role, tasks: Vec<JoinHandle<()>>) -> Result<(), Pipeline
     first_panic.map_or(Ok(()), Err)
 }
 
-async fn produce(buffer: impl AsyncSender<u64>, num_iters: u64, panic_point: Option<u64>) {
+async fn produce<P: Probe>(
+    buffer: impl AsyncSender<P::Item>,
+    probe: P,
+    index: usize,
+    num_iters: u64,
+    panic_point: Option<u64>,
+) {
     let release = ReleaseOnEarlyExit::new(|| buffer.close());
-    for item in 0..num_iters {
-        strike(panic_point, item);
-        if buffer.put(item).await.is_err() {
+    for seq in 0..num_iters {
+        strike(panic_point, seq);
+        if buffer.put(P::Item::new(index, seq)).await.is_err() {
             return;
         }
+        probe.after_put(|| buffer.len());
     }
     release.finish();
 }
 
-async fn consume(
-    buffer: impl AsyncReceiver<u64>,
+async fn consume<P: Probe>(
+    buffer: impl AsyncReceiver<P::Item>,
     results: impl AsyncSender<u128>,
+    probe: P,
+    index: usize,
     num_iters: u64,
     panic_point: Option<u64>,
 ) {
@@ -127,13 +158,16 @@ async fn consume(
         buffer.close();
         results.close();
     });
+    let mut log = probe.new_log();
     let mut sum = 0u128;
     for taken in 0..num_iters {
         strike(panic_point, taken);
         let Ok(item) = buffer.get().await else { return };
-        sum += u128::from(item);
+        probe.taken(&mut log, &item);
+        sum += u128::from(item.value());
     }
     if results.put(sum).await.is_ok() {
+        probe.finished(index, log);
         release.finish();
     }
 }

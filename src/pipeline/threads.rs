@@ -12,21 +12,24 @@ use super::outcome::Outcome;
 use super::params::Params;
 use super::release::ReleaseOnEarlyExit;
 use super::tally::Tally;
+use super::trace::{Item, Probe};
 use crate::loom::thread::{self, JoinHandle};
 
-/// Runs `pc` on threads over the channel family `C`.
-pub(crate) fn run<C: ThreadChannel>(
+/// Runs `pc` on threads over the channel family `C`, reporting to `probe` as items move.
+///
+/// The caller has checked the run against [`check_thread_headroom`] first.
+pub(crate) fn run<C: ThreadChannel, P: Probe>(
     params: &Params,
     faults: &Faults,
+    probe: &P,
 ) -> Result<Outcome, PipelineError> {
-    check_thread_headroom(params)?;
     let start = Instant::now();
     let count = params.num_prods_cons();
-    let (buffer_tx, buffer_rx) = C::channel::<u64>(params.buffer_bound());
+    let (buffer_tx, buffer_rx) = C::channel::<P::Item>(params.buffer_bound());
     let (results_tx, results_rx) = C::channel::<u128>(count);
 
     let mut workers = Workers::default();
-    let spawned = workers.spawn_all(params, faults, &buffer_tx, &buffer_rx, &results_tx);
+    let spawned = workers.spawn_all(params, faults, probe, &buffer_tx, &buffer_rx, &results_tx);
     if spawned.is_err() {
         // Release the workers that did start before waiting for them.
         buffer_tx.close();
@@ -49,7 +52,7 @@ pub(crate) fn run<C: ThreadChannel>(
 }
 
 /// Refuses a run the OS clearly has no room for, before starting any thread.
-fn check_thread_headroom(params: &Params) -> Result<(), PipelineError> {
+pub(crate) fn check_thread_headroom(params: &Params) -> Result<(), PipelineError> {
     let requested = 2 * params.num_prods_cons() as u128;
     match os_limits::thread_headroom() {
         Some((available, limit)) if requested > u128::from(available) => {
@@ -70,32 +73,35 @@ struct Workers {
 }
 
 impl Workers {
-    fn spawn_all<Tx, Rx, ResultsTx>(
+    fn spawn_all<P, Tx, Rx, ResultsTx>(
         &mut self,
         params: &Params,
         faults: &Faults,
+        probe: &P,
         buffer_tx: &Tx,
         buffer_rx: &Rx,
         results_tx: &ResultsTx,
     ) -> Result<(), PipelineError>
     where
-        Tx: Sender<u64>,
-        Rx: Receiver<u64>,
+        P: Probe,
+        Tx: Sender<P::Item>,
+        Rx: Receiver<P::Item>,
         ResultsTx: Sender<u128>,
     {
         let num_iters = params.num_iters();
         for index in 0..params.num_prods_cons() {
-            let buffer = buffer_tx.clone();
+            let (buffer, probe) = (buffer_tx.clone(), probe.clone());
             let panic_point = faults.panic_point(Role::Producer, index);
             self.spawn(params, faults, Role::Producer, index, move || {
-                produce(&buffer, num_iters, panic_point);
+                produce(&buffer, &probe, index, num_iters, panic_point);
             })?;
         }
         for index in 0..params.num_prods_cons() {
             let (buffer, results) = (buffer_rx.clone(), results_tx.clone());
+            let probe = probe.clone();
             let panic_point = faults.panic_point(Role::Consumer, index);
             self.spawn(params, faults, Role::Consumer, index, move || {
-                consume(&buffer, &results, num_iters, panic_point);
+                consume(&buffer, &results, &probe, index, num_iters, panic_point);
             })?;
         }
         Ok(())
@@ -143,20 +149,29 @@ impl Workers {
     }
 }
 
-fn produce(buffer: &impl Sender<u64>, num_iters: u64, panic_point: Option<u64>) {
+fn produce<P: Probe>(
+    buffer: &impl Sender<P::Item>,
+    probe: &P,
+    index: usize,
+    num_iters: u64,
+    panic_point: Option<u64>,
+) {
     let release = ReleaseOnEarlyExit::new(|| buffer.close());
-    for item in 0..num_iters {
-        strike(panic_point, item);
-        if buffer.put(item).is_err() {
+    for seq in 0..num_iters {
+        strike(panic_point, seq);
+        if buffer.put(P::Item::new(index, seq)).is_err() {
             return;
         }
+        probe.after_put(|| buffer.len());
     }
     release.finish();
 }
 
-fn consume(
-    buffer: &impl Receiver<u64>,
+fn consume<P: Probe>(
+    buffer: &impl Receiver<P::Item>,
     results: &impl Sender<u128>,
+    probe: &P,
+    index: usize,
     num_iters: u64,
     panic_point: Option<u64>,
 ) {
@@ -164,13 +179,16 @@ fn consume(
         buffer.close();
         results.close();
     });
+    let mut log = probe.new_log();
     let mut sum = 0u128;
     for taken in 0..num_iters {
         strike(panic_point, taken);
         let Ok(item) = buffer.get() else { return };
-        sum += u128::from(item);
+        probe.taken(&mut log, &item);
+        sum += u128::from(item.value());
     }
     if results.put(sum).is_ok() {
+        probe.finished(index, log);
         release.finish();
     }
 }
