@@ -6,23 +6,32 @@ use std::sync::mpsc;
 use std::thread;
 use std::time::Duration;
 
-use prodcons::{Faults, Implementation, Outcome, Params, PipelineError, Role};
+use prodcons::{Faults, Implementation, Outcome, Params, PipelineError, Role, Trace};
 use proptest::prelude::*;
 
 /// Generous: a watchdog turns a hang into a failure; it never judges speed.
 const HANG: Duration = Duration::from_secs(120);
 
-/// Runs one pipeline on its own thread, failing the test if it has not returned by `HANG`.
+/// Runs `work` on its own thread, failing the test with `what` if it has not returned by
+/// `HANG` (invariant I5: every run ends).
+fn watched<R: Send + 'static>(what: String, work: impl FnOnce() -> R + Send + 'static) -> R {
+    let (report, outcome) = mpsc::channel();
+    thread::spawn(move || report.send(work()));
+    outcome
+        .recv_timeout(HANG)
+        .unwrap_or_else(|_| panic!("{what} hung"))
+}
+
+/// Runs one pipeline under the watchdog.
 fn run_watched(
     implementation: Implementation,
     params: Params,
     faults: Faults,
 ) -> Result<Outcome, PipelineError> {
-    let (report, outcome) = mpsc::channel();
-    thread::spawn(move || report.send(implementation.run_with_faults(&params, &faults)));
-    outcome
-        .recv_timeout(HANG)
-        .unwrap_or_else(|_| panic!("{implementation} {params} with {faults:?} hung"))
+    watched(
+        format!("{implementation} {params} with {faults:?}"),
+        move || implementation.run_with_faults(&params, &faults),
+    )
 }
 
 fn implementation() -> impl Strategy<Value = Implementation> {
@@ -41,6 +50,27 @@ proptest! {
         let outcome = run_watched(implementation, params, Faults::default()).unwrap();
         prop_assert_eq!(outcome.expected_sum, params.expected_sum());
         prop_assert_eq!(outcome.computed_sum, outcome.expected_sum);
+    }
+
+    /// I1 sum, I2 exactly once, I3 per-producer FIFO and I4 capacity, on a traced run.
+    #[test]
+    fn traced_runs_keep_invariants_i1_to_i4(
+        implementation in implementation(),
+        num_iters in 0u64..=200,
+        num_prods_cons in 0usize..=8,
+        capacity in 0usize..=4,
+    ) {
+        let params = Params::new(num_iters, num_prods_cons, capacity).unwrap();
+        let (outcome, trace): (Outcome, Trace) =
+            watched(format!("traced {implementation} {params}"), move || {
+                implementation.run_traced(&params)
+            })
+            .unwrap();
+        prop_assert!(outcome.is_correct());
+        prop_assert_eq!(trace.taken().len(), num_prods_cons);
+        if let Err(violation) = trace.check() {
+            prop_assert!(false, "{} {}: {}", implementation, params, violation);
+        }
     }
 
     #[test]
