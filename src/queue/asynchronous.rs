@@ -287,6 +287,23 @@ impl<T> AsyncQueue<T> {
         self.lock().putters.len()
     }
 
+    /// Wakes every waiting task without changing anything, as a stray wakeup would.
+    ///
+    /// Only in a `--cfg loom` build, for the loom models: a future polled for no reason must
+    /// check again and keep its place in line.
+    #[cfg(loom)]
+    #[doc(hidden)]
+    pub fn wake_spuriously(&self) {
+        let state = self.lock();
+        let wakers: Vec<Waker> = state
+            .getters
+            .wakers()
+            .chain(state.putters.wakers())
+            .collect();
+        drop(state);
+        wakers.into_iter().for_each(Waker::wake);
+    }
+
     fn lock(&self) -> MutexGuard<'_, State<T>> {
         self.state.lock()
     }

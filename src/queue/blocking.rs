@@ -245,6 +245,18 @@ impl<T> BlockingQueue<T> {
         self.state.lock().buffer.capacity()
     }
 
+    /// Wakes every blocked thread without changing anything, as a spurious wakeup would.
+    ///
+    /// Only in a `--cfg loom` build. Loom's condition variables never wake spuriously, so the
+    /// loom models call this from a thread of their own, at every point loom can place it, to
+    /// check that each wait re-checks its condition before going on.
+    #[cfg(loom)]
+    #[doc(hidden)]
+    pub fn wake_spuriously(&self) {
+        self.not_empty.notify_all();
+        self.not_full.notify_all();
+    }
+
     /// How many threads are blocked in `get`, waiting for an item.
     ///
     /// ```

@@ -85,6 +85,12 @@ impl WaiterList {
         self.line.drain(..).map(|(_, waker)| waker).collect()
     }
 
+    /// A copy of every waiter's waker, leaving the line as it is: for spurious wakeups.
+    #[cfg(loom)]
+    pub(crate) fn wakers(&self) -> impl Iterator<Item = Waker> + '_ {
+        self.line.iter().map(|(_, waker)| waker.clone())
+    }
+
     pub(crate) fn len(&self) -> usize {
         self.line.len()
     }
