@@ -1,5 +1,7 @@
 //! Loom models of `AsyncQueue`, driven by `loom::future::block_on` on loom threads: every
-//! interleaving of the real queue code, within the preemption bound in `common`.
+//! interleaving of the real queue code, within the preemption bound in `common` (3, or
+//! `LOOM_MAX_PREEMPTIONS`). Each model names its threads and items; each runs at capacities 0,
+//! 1 and 2 unless it says otherwise.
 #![cfg(loom)]
 
 mod common;
@@ -8,11 +10,11 @@ use std::future::Future;
 use std::pin::pin;
 use std::task::{Context, Poll, Waker};
 
-use common::{model, run_test};
+use common::{model, run_test, run_wide_test};
 use loom::future::block_on;
 use loom::sync::Arc;
 use loom::thread;
-use prodcons::{AsyncQueue, GetError};
+use prodcons::{AsyncQueue, GetError, PutError};
 
 /// Main + 2 threads (a producer and a consumer task), 3 items: all arrive, in order.
 #[test]
@@ -142,4 +144,81 @@ fn a_dropped_putter_strands_no_slot() {
             patient.join().unwrap();
         });
     }
+}
+
+/// Main closes + 2 putter threads on a full queue of capacity 1 or 2: both wake and get their
+/// item back, and the queue keeps what it held.
+#[test]
+fn close_wakes_every_waiting_putter() {
+    for capacity in [1, 2] {
+        model(move || {
+            let queue = Arc::new(AsyncQueue::new(capacity));
+            (0..capacity).for_each(|item| queue.try_put(item).unwrap());
+            let putters: Vec<_> = [100, 200]
+                .into_iter()
+                .map(|item| {
+                    let queue = Arc::clone(&queue);
+                    thread::spawn(move || block_on(queue.put(item)))
+                })
+                .collect();
+            queue.close();
+            let mut returned: Vec<_> = putters
+                .into_iter()
+                .map(|putter| putter.join().unwrap())
+                .collect();
+            returned.sort_unstable_by_key(|result| result.map_err(PutError::into_inner));
+            assert_eq!(returned, [Err(PutError(100)), Err(PutError(200))]);
+            assert_eq!(queue.len(), capacity);
+        });
+    }
+}
+
+/// Main consumes 1 item + 2 producer threads (1 item each) + 1 consumer thread (1 item):
+/// many producers and many consumers at once; each item is taken exactly once. Wide: bound 2.
+#[test]
+fn mpmc_delivers_every_item_exactly_once() {
+    run_wide_test(|capacity| {
+        let queue = Arc::new(AsyncQueue::new(capacity));
+        let producers: Vec<_> = [1, 2]
+            .into_iter()
+            .map(|item| {
+                let queue = Arc::clone(&queue);
+                thread::spawn(move || block_on(queue.put(item)).unwrap())
+            })
+            .collect();
+        let consumer = thread::spawn({
+            let queue = Arc::clone(&queue);
+            move || block_on(queue.get()).unwrap()
+        });
+        let mut taken = vec![block_on(queue.get()).unwrap(), consumer.join().unwrap()];
+        producers
+            .into_iter()
+            .for_each(|producer| producer.join().unwrap());
+        taken.sort_unstable();
+        assert_eq!(taken, [1, 2]);
+        assert!(queue.is_empty());
+    });
+}
+
+/// Spurious. Main puts 2 items + a getter thread + a thread that wakes every waiter once for
+/// no reason: a `get` polled without cause finds nothing, keeps its place in line and still
+/// gets both items, in order.
+#[test]
+fn a_spuriously_polled_getter_keeps_its_place() {
+    run_test(|capacity| {
+        let queue = Arc::new(AsyncQueue::new(capacity));
+        let getter = thread::spawn({
+            let queue = Arc::clone(&queue);
+            move || block_on(async { (queue.get().await, queue.get().await) })
+        });
+        let waker = thread::spawn({
+            let queue = Arc::clone(&queue);
+            move || queue.wake_spuriously()
+        });
+        block_on(queue.put(1)).unwrap();
+        block_on(queue.put(2)).unwrap();
+        assert_eq!(getter.join().unwrap(), (Ok(1), Ok(2)));
+        waker.join().unwrap();
+        assert_eq!(queue.waiting_getters(), 0);
+    });
 }

@@ -7,15 +7,18 @@ mod common;
 use common::run_test;
 use prodcons::{Faults, Implementation, Params, PipelineError, Role};
 
-/// Main + 1 producer + 1 consumer thread, 2 items, capacities 0, 1 and 2: `pc(2, 1, c)` sums
-/// correctly under every interleaving and joins every thread.
+/// Main + 1 producer + 1 consumer thread, 2 items, capacities 0, 1 and 2: a traced
+/// `pc(2, 1, c)` keeps I1 to I4 under every interleaving, and joins every thread (I5).
 #[test]
-fn pc_sums_correctly_with_one_producer_and_one_consumer() {
+fn pc_keeps_every_invariant_with_one_producer_and_one_consumer() {
     run_test(|capacity| {
         let params = Params::new(2, 1, capacity).unwrap();
-        let outcome = Implementation::Threads.run(&params).unwrap();
+        let (outcome, trace) = Implementation::Threads.run_traced(&params).unwrap();
         assert_eq!(outcome.computed_sum, 1);
         assert_eq!(outcome.expected_sum, 1);
+        if let Err(violation) = trace.check() {
+            panic!("{params}: {violation}");
+        }
     });
 }
 
