@@ -28,6 +28,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod harness;
 mod loom;
 mod pipeline;
 mod queue;

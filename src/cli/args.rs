@@ -21,6 +21,10 @@ pub(crate) enum Command {
     /// Run pc(NUM_ITERS, NUM_PRODS_CONS, CAPACITY) and print the assignment's three lines.
     #[command(allow_negative_numbers = true)]
     Run(RunArgs),
+    /// Time every implementation, floor and (with --python) Python reference over a sweep of
+    /// numProdsCons × capacity, interleaved, and print a table; optionally write JSON, CSV,
+    /// SVG plots and a report.
+    Bench(super::bench::BenchArgs),
 }
 
 #[derive(Debug, Args)]

@@ -1,6 +1,8 @@
-//! The command line: argument parsing in [`args`], the `run` command in [`run`].
+//! The command line: argument parsing in [`args`], the `run` command in [`run`], the `bench`
+//! command in [`bench`].
 
 mod args;
+mod bench;
 mod run;
 
 use std::io::{self, Write};
@@ -23,6 +25,7 @@ pub(crate) fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command {
         Some(Command::Run(args)) => run::run(&args.plan()),
+        Some(Command::Bench(args)) => return bench::main(&args),
         None => run::run(&run::assignment_cells()),
     };
     match outcome {

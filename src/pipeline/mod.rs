@@ -1,8 +1,9 @@
-//! The assignment's `pc(numIters, numProdsCons, capacity)`, four ways.
+//! The assignment's `pc(numIters, numProdsCons, capacity)`, four ways, and the peers that
+//! `prodcons bench` measures them against.
 //!
 //! Two drivers do the work: one on OS threads ([`threads`]), one on tokio tasks ([`tasks`]).
 //! Each is generic over a small channel trait ([`channel`]), so an [`Implementation`] is just a
-//! driver paired with a queue.
+//! driver paired with a queue: ours, or a peer's ([`peers`]).
 
 mod channel;
 mod error;
@@ -10,6 +11,7 @@ mod faults;
 mod os_limits;
 mod outcome;
 mod params;
+mod peers;
 mod release;
 mod tally;
 mod tasks;
@@ -25,7 +27,12 @@ pub use outcome::{Outcome, python_round3};
 pub use params::Params;
 pub use trace::{InvariantViolation, Tag, Trace};
 
+// The bench's floors guard their spawns with the same checks as the drivers.
+pub(crate) use tasks::check_task_count;
+pub(crate) use threads::check_thread_headroom;
+
 use channel::{Crossbeam, OurQueues};
+use peers::{AsyncChannel, Kanal, KanalAsync};
 use tasks::Scheduler;
 use trace::{Probe, Recorder, Untraced};
 
@@ -53,16 +60,47 @@ pub enum Implementation {
     Tasks,
     /// The same tasks on tokio's multi-thread runtime.
     TasksMt,
+    /// Peer: OS threads with kanal's blocking channel (`unbounded()` for capacity 0).
+    Kanal,
+    /// Peer: tasks with async-channel on tokio's current-thread runtime.
+    AsyncChannel,
+    /// Peer: tasks with kanal's async channel on tokio's current-thread runtime.
+    KanalAsync,
+    /// Peer: tasks with async-channel on tokio's multi-thread runtime.
+    AsyncChannelMt,
 }
 
 impl Implementation {
-    /// Every implementation, in the order the CLI lists them.
+    /// Every implementation, ours then the peers, in the order the CLI lists them.
     ///
     /// ```
     /// # if prodcons::BUILT_WITH_LOOM { return; }
-    /// assert_eq!(prodcons::Implementation::ALL.len(), 4);
+    /// use prodcons::Implementation;
+    ///
+    /// assert_eq!(Implementation::ALL.len(), 8);
+    /// assert_eq!(Implementation::ALL[..4], Implementation::OURS);
     /// ```
-    pub const ALL: [Self; 4] = [Self::Threads, Self::Crossbeam, Self::Tasks, Self::TasksMt];
+    pub const ALL: [Self; 8] = [
+        Self::Threads,
+        Self::Crossbeam,
+        Self::Tasks,
+        Self::TasksMt,
+        Self::Kanal,
+        Self::AsyncChannel,
+        Self::KanalAsync,
+        Self::AsyncChannelMt,
+    ];
+
+    /// Our four: the drivers with our queues, and the thread driver with crossbeam-channel.
+    ///
+    /// ```
+    /// # if prodcons::BUILT_WITH_LOOM { return; }
+    /// use prodcons::Implementation;
+    ///
+    /// assert!(Implementation::OURS.contains(&Implementation::Crossbeam));
+    /// assert!(!Implementation::OURS.contains(&Implementation::Kanal));
+    /// ```
+    pub const OURS: [Self; 4] = [Self::Threads, Self::Crossbeam, Self::Tasks, Self::TasksMt];
 
     /// The name the CLI uses.
     ///
@@ -76,6 +114,30 @@ impl Implementation {
             Self::Crossbeam => "crossbeam",
             Self::Tasks => "tasks",
             Self::TasksMt => "tasks-mt",
+            Self::Kanal => "kanal",
+            Self::AsyncChannel => "async-channel",
+            Self::KanalAsync => "kanal-async",
+            Self::AsyncChannelMt => "async-channel-mt",
+        }
+    }
+
+    /// Whether it runs on tokio tasks rather than one OS thread per worker.
+    ///
+    /// ```
+    /// # if prodcons::BUILT_WITH_LOOM { return; }
+    /// use prodcons::Implementation;
+    ///
+    /// assert!(Implementation::KanalAsync.uses_tasks());
+    /// assert!(!Implementation::Kanal.uses_tasks());
+    /// ```
+    pub fn uses_tasks(self) -> bool {
+        match self {
+            Self::Threads | Self::Crossbeam | Self::Kanal => false,
+            Self::Tasks
+            | Self::TasksMt
+            | Self::AsyncChannel
+            | Self::KanalAsync
+            | Self::AsyncChannelMt => true,
         }
     }
 
@@ -157,6 +219,14 @@ impl Implementation {
                 threads::check_thread_headroom(params)
             }
             Self::Tasks | Self::TasksMt => tasks::check_task_count(params),
+            Self::Kanal => {
+                peers::check_peer_bounds(params, false)?;
+                threads::check_thread_headroom(params)
+            }
+            Self::AsyncChannel | Self::KanalAsync | Self::AsyncChannelMt => {
+                peers::check_peer_bounds(params, true)?;
+                tasks::check_task_count(params)
+            }
         }
     }
 
@@ -176,6 +246,16 @@ impl Implementation {
             Self::TasksMt => {
                 tasks::run::<OurQueues, P>(params, faults, probe, Scheduler::MultiThread)
             }
+            Self::Kanal => threads::run::<Kanal, P>(params, faults, probe),
+            Self::AsyncChannel => {
+                tasks::run::<AsyncChannel, P>(params, faults, probe, Scheduler::CurrentThread)
+            }
+            Self::KanalAsync => {
+                tasks::run::<KanalAsync, P>(params, faults, probe, Scheduler::CurrentThread)
+            }
+            Self::AsyncChannelMt => {
+                tasks::run::<AsyncChannel, P>(params, faults, probe, Scheduler::MultiThread)
+            }
         }
     }
 }
@@ -193,14 +273,19 @@ impl fmt::Display for Implementation {
 /// use prodcons::{Implementation, UnknownImplementation};
 ///
 /// assert_eq!("threads".parse::<Implementation>(), Ok(Implementation::Threads));
-/// assert_eq!(
-///     "fibers".parse::<Implementation>(),
-///     Err(UnknownImplementation("fibers".to_owned()))
-/// );
+/// let error = "fibers".parse::<Implementation>().unwrap_err();
+/// assert_eq!(error, UnknownImplementation("fibers".to_owned()));
+/// assert!(error.to_string().ends_with("threads, crossbeam, tasks, tasks-mt, kanal, \
+///     async-channel, kanal-async, async-channel-mt"));
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("unknown implementation {0:?}; expected one of threads, crossbeam, tasks, tasks-mt")]
+#[error("unknown implementation {0:?}; expected one of {names}", names = known_names())]
 pub struct UnknownImplementation(pub String);
+
+/// Every name [`Implementation::from_str`] accepts, comma-separated.
+fn known_names() -> String {
+    Implementation::ALL.map(Implementation::name).join(", ")
+}
 
 impl FromStr for Implementation {
     type Err = UnknownImplementation;

@@ -1,0 +1,156 @@
+//! The peers a Rust user would pick instead of our queues, behind the same channel traits, so
+//! that the same drivers run them and `prodcons bench` compares queues, not drivers.
+//!
+//! - [`Kanal`]: kanal's blocking channel, for the thread driver;
+//! - [`KanalAsync`]: kanal's async channel, for the task driver;
+//! - [`AsyncChannel`]: async-channel (smol's), for the task driver.
+//!
+//! Both crates have a real `close` that fails every pending and later send and receive on both
+//! ends, so `close` here releases blocked workers just as our queues' `close` does.
+
+use super::channel::{
+    AsyncReceiver, AsyncSender, CROSSBEAM_MAX_BOUND, Closed, Receiver, Sender, TaskChannel,
+    ThreadChannel, check_crossbeam_bounds,
+};
+use super::error::PipelineError;
+use super::params::Params;
+
+/// Refuses, before anything is allocated, bounds a peer could not allocate.
+///
+/// kanal's bounded channel reserves its `VecDeque` at full capacity and async-channel's bounded
+/// `ConcurrentQueue` allocates every slot, both up front, exactly as crossbeam does; so the same
+/// limit applies. The task driver hands the channel the capacity as given, not cut down to the
+/// items that can ever pass (the thread driver cuts it), so for tasks that is checked too.
+pub(crate) fn check_peer_bounds(
+    params: &Params,
+    uncut_capacity: bool,
+) -> Result<(), PipelineError> {
+    check_crossbeam_bounds(params)?;
+    if uncut_capacity && params.capacity() > CROSSBEAM_MAX_BOUND {
+        return Err(PipelineError::BoundTooLarge {
+            bound: params.capacity(),
+            limit: CROSSBEAM_MAX_BOUND,
+        });
+    }
+    Ok(())
+}
+
+/// kanal's blocking API, for threads; `unbounded()` for capacity 0.
+pub(crate) struct Kanal;
+
+impl<T: Send + 'static> Sender<T> for kanal::Sender<T> {
+    fn put(&self, item: T) -> Result<(), Closed> {
+        self.send(item).map_err(|_| Closed)
+    }
+
+    fn len(&self) -> usize {
+        kanal::Sender::len(self)
+    }
+
+    fn close(&self) {
+        // An error only says the channel was closed already, which is what we want.
+        let _ = kanal::Sender::close(self);
+    }
+}
+
+impl<T: Send + 'static> Receiver<T> for kanal::Receiver<T> {
+    fn get(&self) -> Result<T, Closed> {
+        self.recv().map_err(|_| Closed)
+    }
+
+    fn close(&self) {
+        let _ = kanal::Receiver::close(self);
+    }
+}
+
+impl ThreadChannel for Kanal {
+    type Tx<T: Send + 'static> = kanal::Sender<T>;
+    type Rx<T: Send + 'static> = kanal::Receiver<T>;
+
+    fn channel<T: Send + 'static>(capacity: usize) -> (Self::Tx<T>, Self::Rx<T>) {
+        // kanal's `bounded(0)` is a rendezvous channel, not the assignment's "unbounded".
+        match capacity {
+            0 => kanal::unbounded(),
+            bound => kanal::bounded(bound),
+        }
+    }
+}
+
+/// kanal's async API, for tasks; `unbounded_async()` for capacity 0.
+pub(crate) struct KanalAsync;
+
+impl<T: Send + 'static> AsyncSender<T> for kanal::AsyncSender<T> {
+    async fn put(&self, item: T) -> Result<(), Closed> {
+        self.send(item).await.map_err(|_| Closed)
+    }
+
+    fn len(&self) -> usize {
+        kanal::AsyncSender::len(self)
+    }
+
+    fn close(&self) {
+        let _ = kanal::AsyncSender::close(self);
+    }
+}
+
+impl<T: Send + 'static> AsyncReceiver<T> for kanal::AsyncReceiver<T> {
+    async fn get(&self) -> Result<T, Closed> {
+        self.recv().await.map_err(|_| Closed)
+    }
+
+    fn close(&self) {
+        let _ = kanal::AsyncReceiver::close(self);
+    }
+}
+
+impl TaskChannel for KanalAsync {
+    type Tx<T: Send + 'static> = kanal::AsyncSender<T>;
+    type Rx<T: Send + 'static> = kanal::AsyncReceiver<T>;
+
+    fn channel<T: Send + 'static>(capacity: usize) -> (Self::Tx<T>, Self::Rx<T>) {
+        match capacity {
+            0 => kanal::unbounded_async(),
+            bound => kanal::bounded_async(bound),
+        }
+    }
+}
+
+/// async-channel, for tasks; `unbounded()` for capacity 0.
+pub(crate) struct AsyncChannel;
+
+impl<T: Send + 'static> AsyncSender<T> for async_channel::Sender<T> {
+    async fn put(&self, item: T) -> Result<(), Closed> {
+        self.send(item).await.map_err(|_| Closed)
+    }
+
+    fn len(&self) -> usize {
+        async_channel::Sender::len(self)
+    }
+
+    fn close(&self) {
+        async_channel::Sender::close(self);
+    }
+}
+
+impl<T: Send + 'static> AsyncReceiver<T> for async_channel::Receiver<T> {
+    async fn get(&self) -> Result<T, Closed> {
+        self.recv().await.map_err(|_| Closed)
+    }
+
+    fn close(&self) {
+        async_channel::Receiver::close(self);
+    }
+}
+
+impl TaskChannel for AsyncChannel {
+    type Tx<T: Send + 'static> = async_channel::Sender<T>;
+    type Rx<T: Send + 'static> = async_channel::Receiver<T>;
+
+    fn channel<T: Send + 'static>(capacity: usize) -> (Self::Tx<T>, Self::Rx<T>) {
+        // async-channel's `bounded(0)` panics; 0 means unbounded, as in Python.
+        match capacity {
+            0 => async_channel::unbounded(),
+            bound => async_channel::bounded(bound),
+        }
+    }
+}
