@@ -28,6 +28,14 @@ pub enum Contender {
 }
 
 /// A floor: what the machine allows, to read the other numbers against.
+///
+/// ```
+/// # if prodcons::BUILT_WITH_LOOM { return; }
+/// use prodcons::harness::{Contender, Floor};
+///
+/// assert_eq!(Contender::FLOORS[0], Contender::Floor(Floor::Sequential));
+/// assert_eq!(Contender::Floor(Floor::SpawnThreads).name(), "floor-spawn-threads");
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Floor {
     /// The same items through a `VecDeque` of the same capacity, on one thread, no locks.
@@ -39,6 +47,14 @@ pub enum Floor {
 }
 
 /// One of the assignment's two Python programs, in `python/`.
+///
+/// ```
+/// # if prodcons::BUILT_WITH_LOOM { return; }
+/// use prodcons::harness::{Contender, PythonRef};
+///
+/// assert_eq!(Contender::PYTHON[1], Contender::Python(PythonRef::Asyncio));
+/// assert_eq!("python-threads".parse(), Ok(Contender::Python(PythonRef::Threads)));
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum PythonRef {
     /// `threading` with `queue.Queue`: the assignment's given solution.

@@ -58,6 +58,33 @@ impl Outputs {
     }
 
     /// Writes every output; `context` says how the results were made, for the report.
+    ///
+    /// ```
+    /// # if prodcons::BUILT_WITH_LOOM { return; }
+    /// use std::path::PathBuf;
+    /// use std::time::Duration;
+    /// use prodcons::harness::{Machine, Outputs, ReportContext, Sweep};
+    ///
+    /// let sweep = Sweep { prods_cons: vec![2], capacities: vec![0], contenders: vec!["tasks".parse().unwrap()], ..Sweep::quick() };
+    /// let results = sweep.run().unwrap();
+    /// let context = ReportContext {
+    ///     command: "prodcons bench".to_owned(),
+    ///     machine: Machine::detect(),
+    ///     baseline: None,
+    ///     runs: sweep.runs,
+    ///     warmups: sweep.warmups,
+    ///     max_cell: sweep.max_cell,
+    ///     wall_time: Duration::from_secs(1),
+    /// };
+    /// let file = std::env::temp_dir().join(format!("prodcons-write-doc-{}.csv", std::process::id()));
+    /// let outputs = Outputs { csv: Some(file.clone()), ..Outputs::default() };
+    /// outputs.write(&results, &context).unwrap();
+    /// assert!(std::fs::read_to_string(&file).unwrap().starts_with("impl,num_iters"));
+    /// # std::fs::remove_file(&file).unwrap();
+    ///
+    /// let nowhere = Outputs { json: Some(PathBuf::from("/no/such/dir/bench.json")), ..Outputs::default() };
+    /// assert!(nowhere.write(&results, &context).is_err());
+    /// ```
     pub fn write(&self, results: &SweepResults, context: &ReportContext) -> Result<(), BenchError> {
         if let Some(path) = &self.json {
             write_json(results, path)?;

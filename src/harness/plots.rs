@@ -7,7 +7,6 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::contender::Contender;
@@ -95,13 +94,8 @@ fn draw_against_prods_cons(path: &Path, title: &str, series: &Series) -> Result<
     let Some((x_range, y_range)) = log_ranges(points) else {
         return Ok(false);
     };
-    draw(path, |root| {
-        let mut chart = ChartBuilder::on(root)
-            .caption(title, ("sans-serif", 22))
-            .margin(16)
-            .x_label_area_size(48)
-            .y_label_area_size(80)
-            .build_cartesian_2d(x_range.log_scale(), y_range.log_scale())?;
+    draw(path, title, |builder| {
+        let mut chart = builder.build_cartesian_2d(x_range.log_scale(), y_range.log_scale())?;
         chart
             .configure_mesh()
             .x_desc("numProdsCons (log)")
@@ -109,10 +103,7 @@ fn draw_against_prods_cons(path: &Path, title: &str, series: &Series) -> Result<
             .x_label_formatter(&|x| format!("{x:.0}"))
             .y_label_formatter(&|y| human_seconds(*y))
             .draw()?;
-        for (index, (contender, points)) in series.iter().enumerate() {
-            draw_line(&mut chart, index, *contender, points)?;
-        }
-        draw_legend(&mut chart)
+        draw_lines(&mut chart, series)
     })
 }
 
@@ -149,13 +140,8 @@ fn draw_against_capacity(
         let capacity = capacities.get(slot as usize).filter(|_| on_slot);
         capacity.map_or_else(String::new, |&capacity| capacity_label(capacity))
     };
-    draw(path, |root| {
-        let mut chart = ChartBuilder::on(root)
-            .caption(title, ("sans-serif", 22))
-            .margin(16)
-            .x_label_area_size(48)
-            .y_label_area_size(80)
-            .build_cartesian_2d(x_range, y_range.log_scale())?;
+    draw(path, title, |builder| {
+        let mut chart = builder.build_cartesian_2d(x_range, y_range.log_scale())?;
         chart
             .configure_mesh()
             .x_desc("capacity")
@@ -164,19 +150,17 @@ fn draw_against_capacity(
             .x_label_formatter(&label)
             .y_label_formatter(&|y| human_seconds(*y))
             .draw()?;
-        for (index, (contender, points)) in series.iter().enumerate() {
-            draw_line(&mut chart, index, *contender, points)?;
-        }
-        draw_legend(&mut chart)
+        draw_lines(&mut chart, &series)
     })
 }
 
 type DrawResult = Result<(), Box<dyn std::error::Error>>;
 
-/// Draws onto a fresh SVG at `path`; false is never returned, true means it was written.
+/// Draws a chart titled `title` onto a fresh SVG at `path`; returns true once it is written.
 fn draw(
     path: &Path,
-    paint: impl FnOnce(&DrawingArea<SVGBackend, Shift>) -> DrawResult,
+    title: &str,
+    paint: impl FnOnce(&mut ChartBuilder<SVGBackend>) -> DrawResult,
 ) -> Result<bool, BenchError> {
     let failed = |reason: String| BenchError::Plot {
         path: path.to_owned(),
@@ -185,9 +169,37 @@ fn draw(
     let root = SVGBackend::new(path, SIZE).into_drawing_area();
     root.fill(&WHITE)
         .map_err(|error| failed(error.to_string()))?;
-    paint(&root).map_err(|error| failed(error.to_string()))?;
+    let mut builder = ChartBuilder::on(&root);
+    builder
+        .caption(title, ("sans-serif", 22))
+        .margin(16)
+        .x_label_area_size(48)
+        .y_label_area_size(80);
+    paint(&mut builder).map_err(|error| failed(error.to_string()))?;
     root.present().map_err(|error| failed(error.to_string()))?;
     Ok(true)
+}
+
+/// Every contender's line, then the legend.
+fn draw_lines<'a, X, Y>(
+    chart: &mut ChartContext<'a, SVGBackend<'a>, Cartesian2d<X, Y>>,
+    series: &Series,
+) -> DrawResult
+where
+    X: Ranged<ValueType = f64>,
+    Y: Ranged<ValueType = f64>,
+{
+    for (index, (contender, points)) in series.iter().enumerate() {
+        draw_line(chart, index, *contender, points)?;
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperLeft)
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK)
+        .label_font(("sans-serif", 14))
+        .draw()?;
+    Ok(())
 }
 
 fn draw_line<'a, X, Y>(
@@ -232,23 +244,6 @@ where
             }
         }
     }
-    Ok(())
-}
-
-fn draw_legend<'a, X, Y>(
-    chart: &mut ChartContext<'a, SVGBackend<'a>, Cartesian2d<X, Y>>,
-) -> DrawResult
-where
-    X: Ranged<ValueType = f64>,
-    Y: Ranged<ValueType = f64>,
-{
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK)
-        .label_font(("sans-serif", 14))
-        .draw()?;
     Ok(())
 }
 

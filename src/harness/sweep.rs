@@ -134,6 +134,18 @@ impl Sweep {
 
     /// Runs the sweep. A wrong sum or a failed run stops it with an error; a cell this machine
     /// cannot hold, or that would take too long, is recorded as skipped and the sweep goes on.
+    ///
+    /// ```
+    /// # if prodcons::BUILT_WITH_LOOM { return; }
+    /// use prodcons::harness::{BenchError, Contender, Sweep};
+    ///
+    /// let tasks: Contender = "tasks".parse().unwrap();
+    /// let sweep = Sweep { prods_cons: vec![2], capacities: vec![1], contenders: vec![tasks], ..Sweep::quick() };
+    /// assert!(sweep.run().is_ok());
+    ///
+    /// let lying = Sweep { corrupt_sum_of: Some(tasks), ..sweep };
+    /// assert!(matches!(lying.run(), Err(BenchError::WrongSum { .. })));
+    /// ```
     pub fn run(&self) -> Result<SweepResults, BenchError> {
         self.check()?;
         let cells = self.cells()?;
@@ -160,6 +172,25 @@ impl Sweep {
 }
 
 /// Everything a sweep measured, row by row.
+///
+/// ```
+/// # if prodcons::BUILT_WITH_LOOM { return; }
+/// use std::time::Duration;
+/// use prodcons::harness::{Measured, Sweep};
+///
+/// let sweep = Sweep {
+///     prods_cons: vec![1, 2],
+///     capacities: vec![0],
+///     contenders: vec!["threads".parse().unwrap()],
+///     max_cell: Duration::from_nanos(1),
+///     ..Sweep::quick()
+/// };
+/// let results = sweep.run().unwrap();
+/// // Over the time guard after its warm-up on the first cell, so skipped on both.
+/// for row in &results.rows {
+///     assert!(matches!(&row.measured, Measured::Skipped(reason) if !reason.is_empty()));
+/// }
+/// ```
 #[derive(Clone, Debug)]
 pub struct SweepResults {
     /// Items per producer.
@@ -226,7 +257,7 @@ impl SweepResults {
     }
 }
 
-/// One contender on one cell.
+/// One contender on one cell: see [`SweepResults`] for an example.
 #[derive(Clone, Debug)]
 pub struct Row {
     /// Who ran.
@@ -237,7 +268,7 @@ pub struct Row {
     pub measured: Measured,
 }
 
-/// What came of one contender on one cell.
+/// What came of one contender on one cell: see [`SweepResults`] for an example.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Measured {
     /// Every timed run completed with the right sum.

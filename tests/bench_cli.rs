@@ -1,0 +1,281 @@
+//! `prodcons bench` on tiny grids: the files it writes, the sum check that fails it, and bad
+//! input. Nothing here asserts anything about time: that belongs to the report, not to tests.
+#![cfg(not(loom))] // A loom build's binary refuses to run: see README.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+const FIELDS: [&str; 8] = [
+    "impl",
+    "num_iters",
+    "num_prods_cons",
+    "capacity",
+    "runs",
+    "median_s",
+    "min_s",
+    "max_s",
+];
+
+/// A fresh scratch directory for one test.
+fn scratch(test: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("prodcons-bench-{test}-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// `prodcons bench` with just these arguments.
+fn prodcons_bench(args: &[&str]) -> Output {
+    Command::cargo_bin("prodcons")
+        .unwrap()
+        .arg("bench")
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// `prodcons bench` on a tiny grid, plus `extra` arguments.
+fn bench(extra: &[&str]) -> Output {
+    let tiny = "--iters 20 --prods-cons 1,3 --capacity 0,1 --runs 2";
+    let args: Vec<&str> = tiny
+        .split_whitespace()
+        .chain(extra.iter().copied())
+        .collect();
+    prodcons_bench(&args)
+}
+
+fn path(path: &Path) -> &str {
+    path.to_str().unwrap()
+}
+
+/// Asserts a failure with the exit code and a single clear line on stderr; returns the line.
+fn assert_fails(output: &Output, code: i32) -> String {
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_eq!(output.status.code(), Some(code), "{output:?}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(stderr.starts_with("error:"), "{stderr}");
+    stderr
+}
+
+#[test]
+fn json_and_csv_hold_one_record_per_timed_row_with_exactly_the_fields() {
+    let dir = scratch("records");
+    let (json, csv) = (dir.join("bench.json"), dir.join("bench.csv"));
+    let impls = "threads,tasks,kanal-async,floor-sequential,floor-spawn-tasks";
+    let output = bench(&["--impl", impls, "--json", path(&json), "--csv", path(&csv)]);
+    assert!(output.status.success(), "{output:?}");
+
+    let records: Vec<Value> = serde_json::from_str(&fs::read_to_string(&json).unwrap()).unwrap();
+    assert_eq!(records.len(), 2 * 2 * 5, "{records:?}");
+    for record in &records {
+        let object = record.as_object().unwrap();
+        let mut keys: Vec<&str> = object.keys().map(String::as_str).collect();
+        let mut expected = FIELDS.to_vec();
+        keys.sort_unstable();
+        expected.sort_unstable();
+        assert_eq!(keys, expected);
+        assert_eq!(record["runs"], 2);
+        assert_eq!(record["num_iters"], 20);
+        let seconds = |field: &str| record[field].as_f64().unwrap();
+        assert!(seconds("min_s") <= seconds("median_s") && seconds("median_s") <= seconds("max_s"));
+        assert!(
+            impls.split(',').any(|name| record["impl"] == name),
+            "{record}"
+        );
+    }
+
+    let csv = fs::read_to_string(&csv).unwrap();
+    let mut lines = csv.lines();
+    assert_eq!(lines.next(), Some(FIELDS.join(",").as_str()));
+    assert_eq!(lines.count(), records.len());
+
+    let table = String::from_utf8(output.stdout).unwrap();
+    assert!(table.lines().next().unwrap().starts_with("impl"), "{table}");
+    assert!(table.contains("kanal-async"), "{table}");
+}
+
+#[test]
+fn a_wrong_sum_aborts_the_bench_with_one_error_line() {
+    let dir = scratch("wrong-sum");
+    let json = dir.join("bench.json");
+    let output = bench(&[
+        "--impl",
+        "threads,tasks",
+        "--corrupt-sum-of",
+        "tasks",
+        "--json",
+        path(&json),
+    ]);
+    let stderr = assert_fails(&output, 1);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("tasks computed the wrong total"),
+        "{stderr}"
+    );
+    // The records were never written: an aborted bench leaves no data to trust.
+    assert_eq!(fs::read_to_string(&json).unwrap(), "");
+}
+
+#[test]
+fn bad_arguments_are_usage_errors() {
+    for bad in [
+        &["--runs", "0"][..],
+        &["--impl", "fibers"],
+        &["--impl", ""],
+        &["--prods-cons", ""],
+        &["--capacity", "x"],
+        &["--max-cell-secs", "0"],
+        &["--baseline", "all"],
+    ] {
+        // Usage errors stop before any run, so the full default sweep is never started.
+        let output = prodcons_bench(bad);
+        let stderr = assert_fails(&output, 2);
+        assert!(
+            stderr.contains(bad[0]),
+            "names the option: {bad:?}: {stderr}"
+        );
+    }
+    let unknown = assert_fails(&prodcons_bench(&["--impl", "fibers"]), 2);
+    assert!(
+        unknown.contains("floor-spawn-threads"),
+        "lists the names: {unknown}"
+    );
+}
+
+#[test]
+fn unwritable_outputs_and_a_missing_baseline_fail_before_any_run() {
+    let output = bench(&["--json", "/no/such/dir/bench.json"]);
+    let stderr = assert_fails(&output, 1);
+    assert!(
+        stderr.contains("could not write /no/such/dir/bench.json"),
+        "{stderr}"
+    );
+    assert!(
+        output.stdout.is_empty(),
+        "no table after a failure: {output:?}"
+    );
+
+    let output = bench(&["--impl", "tasks", "--baseline", "threads"]);
+    let stderr = assert_fails(&output, 1);
+    assert!(stderr.contains("baseline threads is not among"), "{stderr}");
+}
+
+#[test]
+fn svg_writes_one_plot_per_capacity_and_one_against_capacity() {
+    let dir = scratch("svg");
+    let output = bench(&["--impl", "tasks,floor-sequential", "--svg", path(&dir)]);
+    assert!(output.status.success(), "{output:?}");
+    let mut names: Vec<String> = fs::read_dir(&dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "time-vs-capacity-prods-cons-3.svg",
+            "time-vs-prods-cons-capacity-1.svg",
+            "time-vs-prods-cons-capacity-unbounded.svg",
+        ]
+    );
+    for name in names {
+        let svg = fs::read_to_string(dir.join(&name)).unwrap();
+        assert!(svg.starts_with("<svg"), "{name}");
+        assert!(svg.contains("floor-sequential"), "{name} has a legend");
+    }
+}
+
+#[test]
+fn report_writes_the_answers_and_the_figures_it_links() {
+    let dir = scratch("report");
+    let output = bench(&[
+        "--impl",
+        "threads,tasks,floor-spawn-threads",
+        "--report",
+        path(&dir),
+    ]);
+    assert!(output.status.success(), "{output:?}");
+    let report = fs::read_to_string(dir.join("report.md")).unwrap();
+    for heading in [
+        "## Machine",
+        "## Command",
+        "## Q1 — threads",
+        "## Q2 — coroutines/tasks",
+        "## Q3 — threads vs tasks",
+        "## Surprises",
+    ] {
+        assert!(report.contains(heading), "{heading} missing");
+    }
+    assert!(
+        report.contains("prodcons bench --iters 20"),
+        "the command is quoted"
+    );
+    let linked: Vec<&str> = report
+        .lines()
+        .filter_map(|line| {
+            line.strip_prefix("![")?
+                .split_once("](")?
+                .1
+                .strip_suffix(')')
+        })
+        .collect();
+    assert_eq!(linked.len(), 3, "{linked:?}");
+    for figure in linked {
+        assert!(dir.join(figure).is_file(), "{figure} is linked but missing");
+    }
+}
+
+#[test]
+fn a_cell_over_the_time_guard_is_skipped_not_failed() {
+    let dir = scratch("guard");
+    let json = dir.join("bench.json");
+    let output = bench(&[
+        "--impl",
+        "threads",
+        "--max-cell-secs",
+        "1e-9",
+        "--json",
+        path(&json),
+    ]);
+    assert!(output.status.success(), "{output:?}");
+    let table = String::from_utf8(output.stdout).unwrap();
+    assert!(table.contains("skipped: projected"), "{table}");
+    assert_eq!(fs::read_to_string(&json).unwrap().trim(), "[]");
+}
+
+#[test]
+fn without_python3_the_python_references_are_skipped_with_a_note() {
+    let dir = scratch("no-python");
+    let json = dir.join("bench.json");
+    let output = Command::cargo_bin("prodcons")
+        .unwrap()
+        .env("PATH", path(&dir))
+        .args([
+            "bench",
+            "--iters",
+            "5",
+            "--prods-cons",
+            "2",
+            "--capacity",
+            "1",
+            "--runs",
+            "1",
+        ])
+        .args(["--impl", "tasks", "--python", "--json", path(&json)])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(
+        stderr.matches("python3 was not found").count(),
+        1,
+        "{stderr}"
+    );
+    let records: Vec<Value> = serde_json::from_str(&fs::read_to_string(&json).unwrap()).unwrap();
+    assert_eq!(records.len(), 1);
+    assert_eq!(records[0]["impl"], "tasks");
+}
