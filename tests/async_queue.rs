@@ -262,3 +262,148 @@ fn the_queue_and_its_futures_can_cross_threads() {
     sendable(&queue.put(String::new()));
     sendable(&queue.get());
 }
+
+#[test]
+fn waiting_putters_are_served_first_come_first_served() {
+    let queue = AsyncQueue::new(1);
+    queue.try_put(0).unwrap();
+    let mut putters: Vec<_> = (1..4).map(|item| spawn(queue.put(item))).collect();
+    for putter in &mut putters {
+        assert_pending!(putter.poll());
+    }
+    assert_eq!(queue.waiting_putters(), 3);
+    // Item `n` is taken to free the slot that putter `n` (holding item `n + 1`) is woken for.
+    for freed in 0..3 {
+        assert_eq!(queue.try_get(), Ok(freed));
+        let woken: Vec<_> = putters.iter().map(|putter| putter.is_woken()).collect();
+        let mut wanted = [false; 3];
+        wanted[freed as usize] = true;
+        assert_eq!(woken, wanted, "after freeing slot {freed}");
+        assert_ready_eq!(putters[freed as usize].poll(), Ok(()));
+    }
+    assert_eq!(
+        queue.try_get(),
+        Ok(3),
+        "the items went in in the putters' order"
+    );
+    assert_eq!(queue.waiting_putters(), 0);
+}
+
+#[test]
+fn a_dropped_putter_that_was_never_woken_takes_no_wakeup_with_it_and_puts_nothing() {
+    let queue = AsyncQueue::new(1);
+    queue.try_put(0).unwrap();
+    let mut first = spawn(queue.put(1));
+    let mut second = spawn(queue.put(2));
+    assert_pending!(first.poll());
+    assert_pending!(second.poll());
+
+    drop(first);
+    assert_eq!(
+        queue.waiting_putters(),
+        1,
+        "the dropped putter leaves the line"
+    );
+    assert!(
+        !second.is_woken(),
+        "dropping a putter that was never woken wakes no one"
+    );
+    assert_eq!(queue.try_get(), Ok(0));
+    assert!(
+        second.is_woken(),
+        "the freed slot goes to the putter still waiting"
+    );
+    assert_ready_eq!(second.poll(), Ok(()));
+    assert_eq!(queue.try_get(), Ok(2));
+    assert_eq!(
+        queue.try_get(),
+        Err(TryGetError::Empty),
+        "item 1 was never put"
+    );
+}
+
+#[test]
+fn a_woken_getter_dropped_with_no_one_behind_it_leaves_the_item_in_the_queue() {
+    let queue = AsyncQueue::new(0);
+    let mut get = spawn(queue.get());
+    assert_pending!(get.poll());
+    queue.try_put(9).unwrap();
+    assert!(get.is_woken());
+    drop(get);
+    assert_eq!((queue.len(), queue.waiting_getters()), (1, 0));
+    let mut late = spawn(queue.get());
+    assert_ready_eq!(late.poll(), Ok(9), "the item was not stranded");
+}
+
+#[test]
+fn a_woken_putter_dropped_with_no_one_behind_it_leaves_the_slot_free() {
+    let queue = AsyncQueue::new(1);
+    queue.try_put(0).unwrap();
+    let mut put = spawn(queue.put(1));
+    assert_pending!(put.poll());
+    assert_eq!(queue.try_get(), Ok(0));
+    assert!(put.is_woken());
+    drop(put);
+    assert_eq!((queue.len(), queue.waiting_putters()), (0, 0));
+    let mut late = spawn(queue.put(2));
+    assert_ready_eq!(late.poll(), Ok(()), "the slot was not stranded");
+    assert_eq!(queue.try_get(), Ok(2));
+}
+
+#[test]
+fn a_woken_getter_that_lost_its_item_passes_nothing_on_and_loses_no_later_wakeup() {
+    let queue = AsyncQueue::new(0);
+    let mut first = spawn(queue.get());
+    let mut second = spawn(queue.get());
+    assert_pending!(first.poll());
+    assert_pending!(second.poll());
+    queue.try_put(1).unwrap();
+    assert!(first.is_woken());
+    // Someone else takes the item before the woken getter runs: there is nothing to pass on.
+    assert_eq!(queue.try_get(), Ok(1));
+    drop(first);
+    assert!(!second.is_woken(), "no item is there for the next getter");
+    assert_eq!(queue.waiting_getters(), 1);
+    // The next item still reaches the getter that kept waiting.
+    queue.try_put(2).unwrap();
+    assert!(second.is_woken());
+    assert_ready_eq!(second.poll(), Ok(2));
+}
+
+#[test]
+fn dropped_woken_getters_hand_every_item_on_down_the_line() {
+    let queue = AsyncQueue::new(0);
+    let mut getters: Vec<_> = (0..4).map(|_| spawn(queue.get())).collect();
+    for getter in &mut getters {
+        assert_pending!(getter.poll());
+    }
+    queue.try_put(10).unwrap();
+    queue.try_put(11).unwrap();
+    assert!(getters[0].is_woken() && getters[1].is_woken());
+    assert!(!getters[2].is_woken() && !getters[3].is_woken());
+    let mut survivors = getters.split_off(2);
+    drop(getters);
+    assert!(
+        survivors.iter().all(|getter| getter.is_woken()),
+        "both wakeups passed on"
+    );
+    assert_ready_eq!(survivors[0].poll(), Ok(10));
+    assert_ready_eq!(survivors[1].poll(), Ok(11));
+    assert_eq!((queue.len(), queue.waiting_getters()), (0, 0));
+}
+
+#[test]
+fn a_woken_future_dropped_after_close_strands_nothing() {
+    let queue = AsyncQueue::new(1);
+    queue.try_put(0).unwrap();
+    let mut put = spawn(queue.put(1));
+    let mut get_after = spawn(queue.get());
+    assert_pending!(put.poll());
+    queue.close();
+    assert!(put.is_woken());
+    drop(put);
+    assert_eq!(queue.waiting_putters(), 0);
+    // The item already in the queue still drains, then get reports the close.
+    assert_ready_eq!(get_after.poll(), Ok(0));
+    assert_eq!(queue.try_get(), Err(TryGetError::Closed));
+}
