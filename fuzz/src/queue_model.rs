@@ -82,6 +82,44 @@ pub enum Op {
     Drop(Slot),
 }
 
+/// The largest capacity a generated queue has; 0 is unbounded.
+pub const MAX_CAPACITY: usize = 4;
+
+/// A queue's capacity and the operations to apply to it: the `queue_ops` fuzz input.
+#[derive(Arbitrary, Clone, Debug, PartialEq, Eq)]
+pub struct QueueOps {
+    /// 0 (unbounded) to [`MAX_CAPACITY`].
+    #[arbitrary(with = |u: &mut arbitrary::Unstructured| u.int_in_range(0..=MAX_CAPACITY))]
+    pub capacity: usize,
+    /// The operations, in order.
+    pub ops: Vec<Op>,
+}
+
+/// Checks `input` on a [`BlockingQueue`] and on an [`AsyncQueue`] against the model.
+pub fn check_queue_ops(input: &QueueOps) {
+    check_blocking(input);
+    check_async(input);
+}
+
+/// Checks `input` on a [`BlockingQueue`] against the model, panicking on the first difference.
+pub fn check_blocking(input: &QueueOps) {
+    let mut harness = BlockingHarness {
+        queue: BlockingQueue::new(input.capacity),
+        kept: [None; SLOTS],
+    };
+    check("BlockingQueue", input.capacity, &input.ops, &mut harness);
+}
+
+/// Checks `input` on an [`AsyncQueue`] against the model, panicking on the first difference.
+pub fn check_async(input: &QueueOps) {
+    let queue = AsyncQueue::new(input.capacity);
+    let mut harness = AsyncHarness {
+        queue: &queue,
+        kept: [const { None }; SLOTS],
+    };
+    check("AsyncQueue", input.capacity, &input.ops, &mut harness);
+}
+
 /// What a put returned.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PutResult {
@@ -435,42 +473,20 @@ fn check<H: Harness>(name: &str, capacity: usize, ops: &[Op], queue: &mut H) {
     );
 }
 
-/// The largest capacity a generated queue has; 0 is unbounded.
-pub const MAX_CAPACITY: usize = 4;
-
-/// A queue's capacity and the operations to apply to it: the `queue_ops` fuzz input.
-#[derive(Arbitrary, Clone, Debug, PartialEq, Eq)]
-pub struct QueueOps {
-    /// 0 (unbounded) to [`MAX_CAPACITY`].
-    #[arbitrary(with = |u: &mut arbitrary::Unstructured| u.int_in_range(0..=MAX_CAPACITY))]
-    pub capacity: usize,
-    /// The operations, in order.
-    pub ops: Vec<Op>,
-}
-
-/// Checks `input` on a [`BlockingQueue`] and on an [`AsyncQueue`] against the model.
-pub fn check_queue_ops(input: &QueueOps) {
-    check_blocking(input);
-    check_async(input);
-}
-
-/// Checks `input` on a [`BlockingQueue`] against the model, panicking on the first difference.
-pub fn check_blocking(input: &QueueOps) {
-    let mut harness = BlockingHarness {
-        queue: BlockingQueue::new(input.capacity),
-        kept: [None; SLOTS],
+/// What a queue shows, read through the inherent methods that both queues have alike.
+macro_rules! observe {
+    ($queue:expr, $woken:expr) => {
+        Observation {
+            len: $queue.len(),
+            is_empty: $queue.is_empty(),
+            is_full: $queue.is_full(),
+            is_closed: $queue.is_closed(),
+            capacity: $queue.capacity(),
+            waiting_getters: $queue.waiting_getters(),
+            waiting_putters: $queue.waiting_putters(),
+            woken: $woken,
+        }
     };
-    check("BlockingQueue", input.capacity, &input.ops, &mut harness);
-}
-
-/// Checks `input` on an [`AsyncQueue`] against the model, panicking on the first difference.
-pub fn check_async(input: &QueueOps) {
-    let queue = AsyncQueue::new(input.capacity);
-    let mut harness = AsyncHarness {
-        queue: &queue,
-        kept: [const { None }; SLOTS],
-    };
-    check("AsyncQueue", input.capacity, &input.ops, &mut harness);
 }
 
 /// A `BlockingQueue`, with each kept "future" an intent to retry a try call.
@@ -527,17 +543,7 @@ impl Harness for BlockingHarness {
     }
 
     fn observe(&self) -> Observation {
-        let queue = &self.queue;
-        Observation {
-            len: queue.len(),
-            is_empty: queue.is_empty(),
-            is_full: queue.is_full(),
-            is_closed: queue.is_closed(),
-            capacity: queue.capacity(),
-            waiting_getters: queue.waiting_getters(),
-            waiting_putters: queue.waiting_putters(),
-            woken: self.kept.map(|kept| kept.map(|_| false)),
-        }
+        observe!(self.queue, self.kept.map(|kept| kept.map(|_| false)))
     }
 }
 
@@ -630,20 +636,11 @@ impl Harness for AsyncHarness<'_> {
     }
 
     fn observe(&self) -> Observation {
-        let queue = self.queue;
-        Observation {
-            len: queue.len(),
-            is_empty: queue.is_empty(),
-            is_full: queue.is_full(),
-            is_closed: queue.is_closed(),
-            capacity: queue.capacity(),
-            waiting_getters: queue.waiting_getters(),
-            waiting_putters: queue.waiting_putters(),
-            woken: self
-                .kept
-                .each_ref()
-                .map(|kept| kept.as_ref().map(|kept| kept.flag.0.load(Ordering::SeqCst))),
-        }
+        let woken = self
+            .kept
+            .each_ref()
+            .map(|kept| kept.as_ref().map(|kept| kept.flag.0.load(Ordering::SeqCst)));
+        observe!(self.queue, woken)
     }
 }
 
