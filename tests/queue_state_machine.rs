@@ -67,80 +67,30 @@ fn every_operation_can_be_drawn() {
     }
 }
 
-/// Hand-written sequences for the waiting lines, so these cases are always covered.
+/// Hand-written sequences for the waiting lines, so these cases are always covered. The same
+/// sequences are checked in as `fuzz/corpus/queue_ops/seed-*`, as starting points for the fuzzer.
 #[test]
 fn waiting_lines_match_the_model_in_known_cases() {
     use Op::*;
     use Slot::*;
+    // One line per case, each a capacity and its operations.
+    #[rustfmt::skip]
     let cases: &[(usize, &[Op])] = &[
         // FIFO among getters; a woken getter dropped passes its wakeup on.
-        (
-            0,
-            &[
-                StartGet(A),
-                StartGet(B),
-                StartGet(C),
-                TryPut,
-                Drop(A),
-                Poll(B),
-                Poll(C),
-            ],
-        ),
+        (0, &[StartGet(A), StartGet(B), StartGet(C), TryPut, Drop(A), Poll(B), Poll(C)]),
         // FIFO among putters; a woken putter dropped passes its slot on.
-        (
-            1,
-            &[
-                TryPut,
-                StartPut(A),
-                StartPut(B),
-                TryGet,
-                Drop(A),
-                Poll(B),
-                TryGet,
-                Poll(B),
-            ],
-        ),
-        // A woken getter that loses its item to a try_get waits again, at the back.
-        (
-            0,
-            &[
-                StartGet(A),
-                StartGet(B),
-                TryPut,
-                TryGet,
-                Poll(A),
-                TryPut,
-                Poll(B),
-                Poll(A),
-            ],
-        ),
+        (1, &[TryPut, StartPut(A), StartPut(B), TryGet, Drop(A), Poll(B), TryGet, Poll(B)]),
+        (1, &[TryPut, StartPut(A), StartPut(B), StartPut(C), TryGet, Drop(A), Poll(B), TryGet, Drop(C)]),
+        // A woken future that lost what it was woken for to a try call waits again, at the back.
+        (0, &[StartGet(A), StartGet(B), TryPut, TryGet, Poll(A), TryPut, Poll(B), Poll(A)]),
+        (1, &[TryPut, StartPut(A), StartPut(B), TryGet, TryPut, Poll(A), TryGet, Poll(B), Poll(A)]),
         // Close wakes everyone; the queue still drains.
-        (
-            1,
-            &[
-                TryPut,
-                StartPut(A),
-                StartGet(B),
-                Close,
-                Poll(A),
-                GetOnce,
-                Poll(B),
-                Close,
-            ],
-        ),
+        (1, &[TryPut, StartPut(A), StartGet(B), Close, Poll(A), GetOnce, Poll(B), Close]),
+        (0, &[StartGet(A), StartGet(B), StartGet(C), Close, Drop(A), Poll(B), Poll(C)]),
         // A one-shot put or get that would wait leaves no trace.
-        (
-            1,
-            &[
-                GetOnce,
-                TryPut,
-                PutOnce,
-                StartPut(A),
-                PutOnce,
-                GetOnce,
-                Poll(A),
-            ],
-        ),
+        (1, &[GetOnce, TryPut, PutOnce, StartPut(A), PutOnce, GetOnce, Poll(A)]),
+        // Starting a future in a busy slot drops the one there first.
+        (2, &[StartGet(A), StartGet(A), TryPut, StartPut(B), TryPut, StartPut(B), TryGet, Poll(B)]),
     ];
     for &(capacity, ops) in cases {
         let input = QueueOps {
