@@ -63,6 +63,7 @@ else
                      and .runs == 3 and .min_s <= .median_s and .median_s <= .max_s)
         and (([.[].impl] | unique | length) * ([.[] | [.num_prods_cons, .capacity]] | unique | length) == length)
         and (([.[] | [.num_prods_cons, .capacity]] | unique | length) == 9)
+        and ((["threads", "crossbeam", "tasks", "tasks-mt"] - [.[].impl]) == [])
     ' "$json" >/dev/null
     printf '%s records, every sum right\n' "$(jq length "$json")"
 fi

@@ -9,6 +9,7 @@
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::process::Command;
 use std::time::Duration;
 
 use super::contender::{Contender, Floor, PythonRef};
@@ -193,7 +194,8 @@ impl Report<'_> {
              mechanism are fixed text; every claim that depends on a measurement is worded from \
              the measurement.\n\n\
              ## Machine\n\n\
-             - cores: {}\n- CPU: {}\n- OS: {}\n- memory: {}\n- rustc: {}\n- Python: {}\n\n\
+             - cores: {}\n- CPU: {}\n- OS: {}\n- memory: {}\n- rustc: {}\n- Python: {}\n\
+             - prodcons: {}\n\n\
              ## Command\n\n```sh\n{}\n```\n\n\
              numIters = {}; numProdsCons ∈ {{{}}}; capacity ∈ {{{}}} (0 is unbounded). Each \
              contender ran {} untimed warm-up run(s) and {} timed runs per cell, interleaved: \
@@ -210,6 +212,7 @@ impl Report<'_> {
             machine.memory,
             machine.rustc,
             machine.python,
+            revision(),
             context.command,
             results.num_iters,
             list(&results.prods_cons),
@@ -241,10 +244,14 @@ impl Report<'_> {
     /// The assignment's own cell, every contender.
     fn focus_table(&self, out: &mut String) {
         let (p, c) = self.focus();
+        let baseline = self.context.baseline;
+        let base = baseline.and_then(|base| self.median(base, p, c));
         let _ = writeln!(
             out,
-            "## The assignment's cell, {}\n\n| contender | median | fastest | slowest |\n|---|---:|---:|---:|",
-            self.cell_name(p, c)
+            "## The assignment's cell, {}\n\n| contender | median | fastest | slowest | vs {} |\n\
+             |---|---:|---:|---:|---:|",
+            self.cell_name(p, c),
+            baseline.map_or("baseline", Contender::name),
         );
         for row in self
             .results
@@ -253,16 +260,21 @@ impl Report<'_> {
             .filter(|row| row.params.num_prods_cons() == p && row.params.capacity() == c)
         {
             let _ = match &row.measured {
-                Measured::Timed(summary) => writeln!(
-                    out,
-                    "| `{}` | {} | {} | {} |",
-                    row.contender,
-                    human_seconds(summary.median.as_secs_f64()),
-                    human_seconds(summary.min.as_secs_f64()),
-                    human_seconds(summary.max.as_secs_f64())
-                ),
+                Measured::Timed(summary) => {
+                    let median = summary.median.as_secs_f64();
+                    let ratio =
+                        base.map_or_else(|| "-".to_owned(), |base| format!("{:.2}", median / base));
+                    writeln!(
+                        out,
+                        "| `{}` | {} | {} | {} | {ratio} |",
+                        row.contender,
+                        human_seconds(median),
+                        human_seconds(summary.min.as_secs_f64()),
+                        human_seconds(summary.max.as_secs_f64())
+                    )
+                }
                 Measured::Skipped(reason) => {
-                    writeln!(out, "| `{}` | skipped: {reason} | | |", row.contender)
+                    writeln!(out, "| `{}` | skipped: {reason} | | | |", row.contender)
                 }
             };
         }
@@ -304,7 +316,10 @@ impl Report<'_> {
                         human_seconds(per_item(small, p_min)),
                         human_seconds(per_item(big, p_max)),
                     ));
-                    if let Some(spawn) = self.median(spawn_floor, p_max, focus_c) {
+                    // The floors spawn Rust threads and tasks, so they bound only Rust's cost.
+                    let rust = matches!(contender, Contender::Pipeline(_));
+                    let spawn = self.median(spawn_floor, p_max, focus_c).filter(|_| rust);
+                    if let Some(spawn) = spawn {
                         said.push(format!(
                             "at numProdsCons = {p_max}, merely spawning its workers \
                              (`{spawn_floor}`) takes {}, {:.0}% of its time",
@@ -670,6 +685,23 @@ impl Report<'_> {
             out.push('\n');
         }
     }
+}
+
+/// The commit the binary was run from, as `git describe` puts it, if it runs in a checkout.
+fn revision() -> String {
+    let described = Command::new("git")
+        .args(["describe", "--always", "--dirty"])
+        .output()
+        .ok()
+        .filter(|output| output.status.success())
+        .and_then(|output| String::from_utf8(output.stdout).ok())
+        .map(|text| text.trim().to_owned())
+        .filter(|text| !text.is_empty());
+    let version = env!("CARGO_PKG_VERSION");
+    described.map_or_else(
+        || version.to_owned(),
+        |commit| format!("{version}, commit {commit}"),
+    )
 }
 
 /// "grows 12.0×", "shrinks 2.0×" or "stays about the same", for a ratio new / old.
