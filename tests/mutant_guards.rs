@@ -1,0 +1,49 @@
+//! Deterministic guards for seeded bugs (`ci/mutants/`) that the property tests catch only by
+//! chance: each test here pins down one case the random search would have to stumble on.
+#![cfg(not(loom))] // A loom build's primitives only work inside `loom::model`: see README.
+
+use std::sync::mpsc;
+use std::thread;
+use std::time::Duration;
+
+use prodcons::{Faults, Implementation, Params, PipelineError, Role};
+
+/// Generous: a watchdog turns a hang into a failure; it never judges speed.
+const HANG: Duration = Duration::from_secs(120);
+
+/// Runs `work` on its own thread, failing the test with `what` if it has not returned by
+/// `HANG` (invariant I5: every run ends).
+fn watched<R: Send + 'static>(what: String, work: impl FnOnce() -> R + Send + 'static) -> R {
+    let (report, outcome) = mpsc::channel();
+    thread::spawn(move || report.send(work()));
+    outcome
+        .recv_timeout(HANG)
+        .unwrap_or_else(|_| panic!("{what} hung"))
+}
+
+/// I8 on every implementation: a consumer that panics before taking anything is reported as
+/// that consumer's panic. Its sum never arrives, so only a driver that joins or awaits every
+/// consumer can tell a panic from a merely missing result (mutants 11 and 12).
+#[test]
+fn a_panicking_consumer_is_reported_by_every_implementation() {
+    for implementation in Implementation::ALL {
+        for (num_prods_cons, capacity) in [(1, 0), (1, 1), (3, 2)] {
+            let params = Params::new(4, num_prods_cons, capacity).unwrap();
+            for index in 0..num_prods_cons {
+                let faults = Faults::default().panic_after(Role::Consumer, index, 0);
+                let what = format!("{implementation} {params}, consumer {index} panicking");
+                let result = watched(what.clone(), move || {
+                    implementation.run_with_faults(&params, &faults)
+                });
+                match result {
+                    Err(PipelineError::WorkerPanicked {
+                        role: Role::Consumer,
+                        index: got,
+                        ..
+                    }) if got == index => {}
+                    other => panic!("{what}: expected its panic to be reported, got {other:?}"),
+                }
+            }
+        }
+    }
+}
