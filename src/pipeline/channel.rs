@@ -174,20 +174,25 @@ impl ThreadChannel for Crossbeam {
     }
 }
 
-/// The largest bound we let crossbeam allocate: it allocates every slot of a bounded channel up
-/// front, so a huge bound would abort the process before any thread starts.
-pub(crate) const CROSSBEAM_MAX_BOUND: usize = 1 << 24;
+/// The largest bound we let a channel that allocates every slot up front (crossbeam, kanal,
+/// async-channel) allocate: a huge bound would abort the process before any thread starts.
+pub(crate) const MAX_PREALLOCATED_BOUND: usize = 1 << 24;
 
-/// Refuses, before anything is allocated, bounds crossbeam could not allocate.
-pub(crate) fn check_crossbeam_bounds(params: &Params) -> Result<(), PipelineError> {
+/// Refuses, before anything is allocated, bounds that `queue`, a channel crate that allocates
+/// its slots up front, could not allocate.
+pub(crate) fn check_preallocated_bounds(
+    params: &Params,
+    queue: &'static str,
+) -> Result<(), PipelineError> {
     let too_large = |bound: usize| PipelineError::BoundTooLarge {
+        queue,
         bound,
-        limit: CROSSBEAM_MAX_BOUND,
+        limit: MAX_PREALLOCATED_BOUND,
     };
-    if params.buffer_bound() > CROSSBEAM_MAX_BOUND {
+    if params.buffer_bound() > MAX_PREALLOCATED_BOUND {
         return Err(too_large(params.buffer_bound()));
     }
-    if params.num_prods_cons() > CROSSBEAM_MAX_BOUND {
+    if params.num_prods_cons() > MAX_PREALLOCATED_BOUND {
         return Err(too_large(params.num_prods_cons()));
     }
     Ok(())

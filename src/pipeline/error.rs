@@ -67,11 +67,13 @@ pub enum PipelineError {
     },
     /// A queue that allocates its slots up front was asked for more slots than is sane.
     #[error(
-        "crossbeam-channel allocates every slot of a bounded channel up front, and a bound of \
-         {bound} is over the limit of {limit} (the buffer is bounded by capacity, the results \
-         by numProdsCons)"
+        "{queue} allocates every slot of a bounded channel up front, and a bound of {bound} is \
+         over the limit of {limit} (the buffer is bounded by capacity, the results by \
+         numProdsCons)"
     )]
     BoundTooLarge {
+        /// The channel crate that would allocate the slots.
+        queue: &'static str,
         /// The bound that was asked for.
         bound: usize,
         /// The largest bound allowed.

@@ -215,16 +215,20 @@ impl Implementation {
         match self {
             Self::Threads => threads::check_thread_headroom(params),
             Self::Crossbeam => {
-                channel::check_crossbeam_bounds(params)?;
+                channel::check_preallocated_bounds(params, "crossbeam-channel")?;
                 threads::check_thread_headroom(params)
             }
             Self::Tasks | Self::TasksMt => tasks::check_task_count(params),
             Self::Kanal => {
-                peers::check_peer_bounds(params, false)?;
+                channel::check_preallocated_bounds(params, "kanal")?;
                 threads::check_thread_headroom(params)
             }
-            Self::AsyncChannel | Self::KanalAsync | Self::AsyncChannelMt => {
-                peers::check_peer_bounds(params, true)?;
+            Self::KanalAsync => {
+                channel::check_preallocated_bounds(params, "kanal")?;
+                tasks::check_task_count(params)
+            }
+            Self::AsyncChannel | Self::AsyncChannelMt => {
+                channel::check_preallocated_bounds(params, "async-channel")?;
                 tasks::check_task_count(params)
             }
         }

@@ -9,31 +9,8 @@
 //! ends, so `close` here releases blocked workers just as our queues' `close` does.
 
 use super::channel::{
-    AsyncReceiver, AsyncSender, CROSSBEAM_MAX_BOUND, Closed, Receiver, Sender, TaskChannel,
-    ThreadChannel, check_crossbeam_bounds,
+    AsyncReceiver, AsyncSender, Closed, Receiver, Sender, TaskChannel, ThreadChannel,
 };
-use super::error::PipelineError;
-use super::params::Params;
-
-/// Refuses, before anything is allocated, bounds a peer could not allocate.
-///
-/// kanal's bounded channel reserves its `VecDeque` at full capacity and async-channel's bounded
-/// `ConcurrentQueue` allocates every slot, both up front, exactly as crossbeam does; so the same
-/// limit applies. The task driver hands the channel the capacity as given, not cut down to the
-/// items that can ever pass (the thread driver cuts it), so for tasks that is checked too.
-pub(crate) fn check_peer_bounds(
-    params: &Params,
-    uncut_capacity: bool,
-) -> Result<(), PipelineError> {
-    check_crossbeam_bounds(params)?;
-    if uncut_capacity && params.capacity() > CROSSBEAM_MAX_BOUND {
-        return Err(PipelineError::BoundTooLarge {
-            bound: params.capacity(),
-            limit: CROSSBEAM_MAX_BOUND,
-        });
-    }
-    Ok(())
-}
 
 /// kanal's blocking API, for threads; `unbounded()` for capacity 0.
 pub(crate) struct Kanal;

@@ -67,7 +67,7 @@ async fn pc<C: TaskChannel, P: Probe>(
     let start = Instant::now();
     let count = params.num_prods_cons();
     let num_iters = params.num_iters();
-    let (buffer_tx, buffer_rx) = C::channel::<P::Item>(params.capacity());
+    let (buffer_tx, buffer_rx) = C::channel::<P::Item>(params.buffer_bound());
     let (results_tx, results_rx) = C::channel::<u128>(count);
 
     let producers: Vec<_> = (0..count)
