@@ -2,24 +2,10 @@
 //! chance: each test here pins down one case the random search would have to stumble on.
 #![cfg(not(loom))] // A loom build's primitives only work inside `loom::model`: see README.
 
-use std::sync::mpsc;
-use std::thread;
-use std::time::Duration;
+mod watchdog;
 
 use prodcons::{Faults, Implementation, Params, PipelineError, Role};
-
-/// Generous: a watchdog turns a hang into a failure; it never judges speed.
-const HANG: Duration = Duration::from_secs(120);
-
-/// Runs `work` on its own thread, failing the test with `what` if it has not returned by
-/// `HANG` (invariant I5: every run ends).
-fn watched<R: Send + 'static>(what: String, work: impl FnOnce() -> R + Send + 'static) -> R {
-    let (report, outcome) = mpsc::channel();
-    thread::spawn(move || report.send(work()));
-    outcome
-        .recv_timeout(HANG)
-        .unwrap_or_else(|_| panic!("{what} hung"))
-}
+use watchdog::watched;
 
 /// I8 on every implementation: a consumer that panics before taking anything is reported as
 /// that consumer's panic. Its sum never arrives, so only a driver that joins or awaits every

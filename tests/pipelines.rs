@@ -2,25 +2,11 @@
 //! come back as typed errors after everything spawned was released.
 #![cfg(not(loom))] // A loom build's primitives only work inside `loom::model`: see README.
 
-use std::sync::mpsc;
-use std::thread;
-use std::time::Duration;
+mod watchdog;
 
 use prodcons::{Faults, Implementation, Outcome, Params, PipelineError, Role, Trace};
 use proptest::prelude::*;
-
-/// Generous: a watchdog turns a hang into a failure; it never judges speed.
-const HANG: Duration = Duration::from_secs(120);
-
-/// Runs `work` on its own thread, failing the test with `what` if it has not returned by
-/// `HANG` (invariant I5: every run ends).
-fn watched<R: Send + 'static>(what: String, work: impl FnOnce() -> R + Send + 'static) -> R {
-    let (report, outcome) = mpsc::channel();
-    thread::spawn(move || report.send(work()));
-    outcome
-        .recv_timeout(HANG)
-        .unwrap_or_else(|_| panic!("{what} hung"))
-}
+use watchdog::watched;
 
 /// Runs one pipeline under the watchdog.
 fn run_watched(
