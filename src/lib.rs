@@ -19,8 +19,11 @@
 //! - [`BlockingQueue`], Python's `queue.Queue`, for threads;
 //! - [`AsyncQueue`], asyncio's `Queue`, for tasks on any executor.
 //!
-//! [`Implementation`] runs the assignment's `pc` on either, or on crossbeam-channel, and
-//! reports an [`Outcome`] or a typed [`PipelineError`].
+//! [`Implementation`] runs the assignment's `pc` on either, on crossbeam-channel, or on the
+//! peers kanal and async-channel, and reports an [`Outcome`] or a typed [`PipelineError`].
+//! [`Implementation::run_traced`] also returns a [`Trace`], whose [`Trace::check`] judges the
+//! run on invariants I1 to I4 (sum, exactly once, per-producer FIFO, capacity), as listed in
+//! `tests/README.md`. The [`harness`] times every implementation against the others.
 //!
 //! Built with `RUSTFLAGS="--cfg loom"`, the queues run on loom's model of `std::sync`, and the
 //! loom models in `tests/` check them under every interleaving. Such a build is for the models

@@ -7,17 +7,20 @@
 ///
 /// Loom's cost grows steeply with this bound. The classic queue bugs need one or two badly
 /// placed switches (a lost wakeup one, a check-then-wait race two); three leaves a margin.
-/// Measured on this project's two-core machine, the models take about 3 s to run at bound 2,
-/// 20 s at 3 and 2 minutes at 4. To search deeper, run
-/// `LOOM_MAX_PREEMPTIONS=4 RUSTFLAGS="--cfg loom" cargo test`.
+/// Measured on this project's two-core machine, with nothing else running, every model
+/// together takes 19 s at bound 2 and 43 s with the defaults (this bound, and
+/// [`WIDE_PREEMPTION_BOUND`] for the widest). At bound 4, every model but the two MPMC ones
+/// takes 3 minutes; the async MPMC model alone had not finished after 10 minutes. To search
+/// deeper, run `LOOM_MAX_PREEMPTIONS=4 RUSTFLAGS="--cfg loom" cargo test -- --skip mpmc`.
 pub const DEFAULT_PREEMPTION_BOUND: usize = 3;
 
 /// The default bound for the widest models, main + 3 threads, unless `LOOM_MAX_PREEMPTIONS`
 /// says otherwise.
 ///
 /// Each thread multiplies the interleavings, so these get one preemption less: measured here,
-/// the async MPMC model takes 15 s at bound 2 and 200 s at 3. Two still covers the classic
-/// two-switch races, and the same scenarios with fewer threads run at the full bound.
+/// the async MPMC model takes 15 s at bound 2, 167 s at 3, and more than 10 minutes at 4. Two
+/// still covers the classic two-switch races, and the same scenarios with fewer threads run at
+/// the full bound.
 pub const WIDE_PREEMPTION_BOUND: usize = 2;
 
 /// The capacities every queue scenario runs at: unbounded, and the two smallest bounds.
