@@ -158,6 +158,18 @@ impl Report<'_> {
         results.prods_cons.iter().flat_map(each).collect()
     }
 
+    /// The cells where `slow` took more than [`SAME`] times as long as `fast`, in sweep order,
+    /// each with that ratio.
+    fn slowdowns(&self, slow: Contender, fast: Contender) -> Vec<(f64, (usize, usize))> {
+        self.cells()
+            .into_iter()
+            .filter_map(|(p, c)| {
+                Some((self.median(slow, p, c)? / self.median(fast, p, c)?, (p, c)))
+            })
+            .filter(|&(ratio, _)| ratio > SAME)
+            .collect()
+    }
+
     fn smallest_prods_cons(&self) -> Option<usize> {
         self.results
             .prods_cons
@@ -531,14 +543,7 @@ impl Report<'_> {
             (TASKS, KANAL_ASYNC),
             (TASKS_MT, ASYNC_CHANNEL_MT),
         ] {
-            let mut losses: Vec<(f64, (usize, usize))> = self
-                .cells()
-                .into_iter()
-                .filter_map(|(p, c)| {
-                    Some((self.median(ours, p, c)? / self.median(peer, p, c)?, (p, c)))
-                })
-                .filter(|&(ratio, _)| ratio > SAME)
-                .collect();
+            let mut losses = self.slowdowns(ours, peer);
             if losses.is_empty() {
                 continue;
             }
@@ -558,12 +563,9 @@ impl Report<'_> {
         }
         let mut pairwise = |a: Contender, b: Contender, what: &str| {
             let cells: Vec<String> = self
-                .cells()
+                .slowdowns(a, b)
                 .into_iter()
-                .filter(|&(p, c)| {
-                    matches!((self.median(a, p, c), self.median(b, p, c)), (Some(ta), Some(tb)) if ta > tb * SAME)
-                })
-                .map(|(p, c)| self.cell_name(p, c))
+                .map(|(_, (p, c))| self.cell_name(p, c))
                 .collect();
             if !cells.is_empty() {
                 found += 1;
@@ -587,13 +589,16 @@ impl Report<'_> {
         );
         pairwise(TASKS, THREADS, "`tasks` is slower than `threads`");
         for contender in &self.results.contenders {
+            // The floors are what the others are read against, not contenders here.
+            if matches!(contender, Contender::Floor(_)) {
+                continue;
+            }
             let beats_floor: Vec<String> = self
-                .cells()
+                .slowdowns(SEQUENTIAL, *contender)
                 .into_iter()
-                .filter(|&(p, c)| *contender != SEQUENTIAL && matches!((self.median(*contender, p, c), self.median(SEQUENTIAL, p, c)), (Some(t), Some(floor)) if t * SAME < floor))
-                .map(|(p, c)| self.cell_name(p, c))
+                .map(|(_, (p, c))| self.cell_name(p, c))
                 .collect();
-            if !beats_floor.is_empty() && !matches!(contender, Contender::Floor(_)) {
+            if !beats_floor.is_empty() {
                 found += 1;
                 let _ = writeln!(
                     out,
