@@ -121,26 +121,6 @@ impl Implementation {
         }
     }
 
-    /// Whether it runs on tokio tasks rather than one OS thread per worker.
-    ///
-    /// ```
-    /// # if prodcons::BUILT_WITH_LOOM { return; }
-    /// use prodcons::Implementation;
-    ///
-    /// assert!(Implementation::KanalAsync.uses_tasks());
-    /// assert!(!Implementation::Kanal.uses_tasks());
-    /// ```
-    pub fn uses_tasks(self) -> bool {
-        match self {
-            Self::Threads | Self::Crossbeam | Self::Kanal => false,
-            Self::Tasks
-            | Self::TasksMt
-            | Self::AsyncChannel
-            | Self::KanalAsync
-            | Self::AsyncChannelMt => true,
-        }
-    }
-
     /// Runs `pc` once. A failed run has released and joined every worker it started.
     ///
     /// ```
