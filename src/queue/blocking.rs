@@ -2,9 +2,11 @@
 
 use std::fmt;
 
+use super::backoff::{Backoff, LenHint};
 use super::buffer::Buffer;
 use super::error::{GetError, PutError, TryGetError, TryPutError};
-use crate::loom::sync::{Condvar, Mutex};
+use super::sleepers::Sleepers;
+use crate::loom::sync::{Condvar, Mutex, MutexGuard};
 
 /// A multi-producer, multi-consumer FIFO queue whose `put` blocks while it is full and whose
 /// `get` blocks while it is empty, like Python's `queue.Queue`.
@@ -34,13 +36,14 @@ pub struct BlockingQueue<T> {
     // shared condvar, `notify_one` can wake the wrong side and every thread can end up asleep.
     not_empty: Condvar,
     not_full: Condvar,
+    len_hint: LenHint,
 }
 
 struct State<T> {
     buffer: Buffer<T>,
     /// Threads inside `not_empty.wait`, and inside `not_full.wait`.
-    waiting_getters: usize,
-    waiting_putters: usize,
+    getters: Sleepers,
+    putters: Sleepers,
 }
 
 impl<T> BlockingQueue<T> {
@@ -57,11 +60,12 @@ impl<T> BlockingQueue<T> {
         Self {
             state: Mutex::new(State {
                 buffer: Buffer::new(capacity),
-                waiting_getters: 0,
-                waiting_putters: 0,
+                getters: Sleepers::default(),
+                putters: Sleepers::default(),
             }),
             not_empty: Condvar::new(),
             not_full: Condvar::new(),
+            len_hint: LenHint::default(),
         }
     }
 
@@ -80,14 +84,21 @@ impl<T> BlockingQueue<T> {
     /// ```
     pub fn put(&self, item: T) -> Result<(), PutError<T>> {
         let mut state = self.state.lock();
+        let mut backoff = Backoff::new();
         while state.buffer.is_full() && !state.buffer.is_closed() {
-            state.waiting_putters += 1;
-            state = self.not_full.wait(state);
-            state.waiting_putters -= 1;
+            if backoff.is_completed() {
+                state.putters.fall_asleep();
+                state = self.not_full.wait(state);
+                state.putters.wake_up();
+            } else {
+                let capacity = state.buffer.capacity().unwrap_or(usize::MAX);
+                drop(state);
+                backoff.snooze_until(|| self.len_hint.get() < capacity);
+                state = self.state.lock();
+            }
         }
         state.buffer.push(item).map_err(PutError)?;
-        drop(state);
-        self.not_empty.notify_one();
+        self.after_put(state);
         Ok(())
     }
 
@@ -107,14 +118,20 @@ impl<T> BlockingQueue<T> {
     /// ```
     pub fn get(&self) -> Result<T, GetError> {
         let mut state = self.state.lock();
+        let mut backoff = Backoff::new();
         while state.buffer.is_empty() && !state.buffer.is_closed() {
-            state.waiting_getters += 1;
-            state = self.not_empty.wait(state);
-            state.waiting_getters -= 1;
+            if backoff.is_completed() {
+                state.getters.fall_asleep();
+                state = self.not_empty.wait(state);
+                state.getters.wake_up();
+            } else {
+                drop(state);
+                backoff.snooze_until(|| self.len_hint.get() > 0);
+                state = self.state.lock();
+            }
         }
         let item = state.buffer.pop().ok_or(GetError)?;
-        drop(state);
-        self.not_full.notify_one();
+        self.after_get(state);
         Ok(item)
     }
 
@@ -129,8 +146,9 @@ impl<T> BlockingQueue<T> {
     /// assert_eq!(queue.try_put(2), Err(TryPutError::Full(2)));
     /// ```
     pub fn try_put(&self, item: T) -> Result<(), TryPutError<T>> {
-        self.state.lock().buffer.try_put(item)?;
-        self.not_empty.notify_one();
+        let mut state = self.state.lock();
+        state.buffer.try_put(item)?;
+        self.after_put(state);
         Ok(())
     }
 
@@ -146,8 +164,9 @@ impl<T> BlockingQueue<T> {
     /// assert_eq!(queue.try_get(), Err(TryGetError::Empty));
     /// ```
     pub fn try_get(&self) -> Result<T, TryGetError> {
-        let item = self.state.lock().buffer.try_get()?;
-        self.not_full.notify_one();
+        let mut state = self.state.lock();
+        let item = state.buffer.try_get()?;
+        self.after_get(state);
         Ok(item)
     }
 
@@ -245,6 +264,28 @@ impl<T> BlockingQueue<T> {
         self.state.lock().buffer.capacity()
     }
 
+    /// After an item went in: publishes the new length, and signals a sleeping getter that has
+    /// no signal on its way yet. The notify comes after the unlock, so the getter it wakes does
+    /// not block at once on the lock still held here.
+    fn after_put(&self, mut state: MutexGuard<'_, State<T>>) {
+        self.len_hint.set(state.buffer.len());
+        let wake_getter = state.getters.claim_signal();
+        drop(state);
+        if wake_getter {
+            self.not_empty.notify_one();
+        }
+    }
+
+    /// After an item came out: the same for a sleeping putter.
+    fn after_get(&self, mut state: MutexGuard<'_, State<T>>) {
+        self.len_hint.set(state.buffer.len());
+        let wake_putter = state.putters.claim_signal();
+        drop(state);
+        if wake_putter {
+            self.not_full.notify_one();
+        }
+    }
+
     /// Wakes every blocked thread without changing anything, as a spurious wakeup would.
     ///
     /// Only in a `--cfg loom` build. Loom's condition variables never wake spuriously, so the
@@ -277,7 +318,7 @@ impl<T> BlockingQueue<T> {
     /// assert_eq!(queue.waiting_getters(), 0);
     /// ```
     pub fn waiting_getters(&self) -> usize {
-        self.state.lock().waiting_getters
+        self.state.lock().getters.waiting()
     }
 
     /// How many threads are blocked in `put`, waiting for room.
@@ -300,7 +341,7 @@ impl<T> BlockingQueue<T> {
     /// assert_eq!(putter.join().unwrap(), Err(PutError(2)));
     /// ```
     pub fn waiting_putters(&self) -> usize {
-        self.state.lock().waiting_putters
+        self.state.lock().putters.waiting()
     }
 }
 
@@ -311,8 +352,8 @@ impl<T> fmt::Debug for BlockingQueue<T> {
             .field("len", &state.buffer.len())
             .field("capacity", &state.buffer.capacity())
             .field("closed", &state.buffer.is_closed())
-            .field("waiting_getters", &state.waiting_getters)
-            .field("waiting_putters", &state.waiting_putters)
+            .field("waiting_getters", &state.getters.waiting())
+            .field("waiting_putters", &state.putters.waiting())
             .finish()
     }
 }

@@ -3,9 +3,11 @@
 //! Both keep the same [`Buffer`](buffer) under one lock and differ only in how they wait.
 
 mod asynchronous;
+mod backoff;
 mod blocking;
 mod buffer;
 mod error;
+mod sleepers;
 mod waiters;
 
 pub use asynchronous::{AsyncQueue, Get, Put};
