@@ -8,7 +8,7 @@
 use std::collections::VecDeque;
 use std::task::Waker;
 
-/// Names one stay in the line. Ids only grow, so the line is sorted by id.
+/// Names one stay in the line: its place counted from the first waiter ever registered.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) struct WaiterId(u64);
 
@@ -23,26 +23,31 @@ pub(crate) enum Withdrawal {
     WasWoken,
 }
 
+/// Waiters in arrival order. A waiter that leaves from the middle leaves an empty place
+/// behind, so that every id maps to its place by subtraction: finding a waiter is O(1), where a
+/// search of the line cost a fifth of a busy task pipeline's time.
 #[derive(Debug, Default)]
 pub(crate) struct WaiterList {
-    line: VecDeque<(WaiterId, Waker)>,
-    next_id: u64,
+    /// Never starts with an empty place.
+    line: VecDeque<Option<Waker>>,
+    /// The id of `line[0]`; every smaller id has been woken.
+    front_id: u64,
+    /// How many places in `line` are taken.
+    waiting: usize,
 }
 
 impl WaiterList {
     /// Puts the caller in line, or refreshes its waker if it is in line already.
     pub(crate) fn register(&mut self, slot: &mut Option<WaiterId>, waker: &Waker) {
-        if let Some(index) = slot.and_then(|id| self.position(id)) {
-            let (_, stored) = &mut self.line[index];
+        if let Some(stored) = slot.and_then(|id| self.place(id)) {
             if !stored.will_wake(waker) {
                 stored.clone_from(waker);
             }
             return;
         }
-        let id = WaiterId(self.next_id);
-        self.next_id += 1;
-        self.line.push_back((id, waker.clone()));
-        *slot = Some(id);
+        *slot = Some(WaiterId(self.front_id + self.line.len() as u64));
+        self.line.push_back(Some(waker.clone()));
+        self.waiting += 1;
     }
 
     /// Takes the caller out of line, saying whether it had been woken.
@@ -50,13 +55,13 @@ impl WaiterList {
         let Some(id) = slot.take() else {
             return Withdrawal::NotWaiting;
         };
-        match self.position(id) {
-            Some(index) => {
-                self.line.remove(index);
-                Withdrawal::LeftTheLine
-            }
-            None => Withdrawal::WasWoken,
+        if id.0 < self.front_id {
+            return Withdrawal::WasWoken;
         }
+        self.line[(id.0 - self.front_id) as usize] = None;
+        self.waiting -= 1;
+        self.drop_empty_places();
+        Withdrawal::LeftTheLine
     }
 
     /// Takes the caller out of line for good, as a dropped future leaves it. If it had been
@@ -77,28 +82,46 @@ impl WaiterList {
 
     /// Removes the front waiter and returns its waker, to be woken once the lock is released.
     pub(crate) fn wake_next(&mut self) -> Option<Waker> {
-        self.line.pop_front().map(|(_, waker)| waker)
+        let waker = self.line.pop_front()??;
+        self.front_id += 1;
+        self.waiting -= 1;
+        self.drop_empty_places();
+        Some(waker)
     }
 
     /// Removes every waiter and returns their wakers.
     pub(crate) fn wake_all(&mut self) -> Vec<Waker> {
-        self.line.drain(..).map(|(_, waker)| waker).collect()
+        self.front_id += self.line.len() as u64;
+        self.waiting = 0;
+        self.line.drain(..).flatten().collect()
     }
 
     /// A copy of every waiter's waker, leaving the line as it is: for spurious wakeups.
     #[cfg(loom)]
     pub(crate) fn wakers(&self) -> impl Iterator<Item = Waker> + '_ {
-        self.line.iter().map(|(_, waker)| waker.clone())
+        self.line.iter().flatten().cloned()
     }
 
     pub(crate) fn len(&self) -> usize {
-        self.line.len()
+        self.waiting
     }
 
-    fn position(&self, id: WaiterId) -> Option<usize> {
-        self.line
-            .binary_search_by_key(&id, |(listed, _)| *listed)
-            .ok()
+    /// The stored waker of a waiter still in line.
+    fn place(&mut self, id: WaiterId) -> Option<&mut Waker> {
+        let index = id.0.checked_sub(self.front_id)?;
+        self.line.get_mut(usize::try_from(index).ok()?)?.as_mut()
+    }
+
+    /// Keeps the line's ends on waiters. Ids stay unique: a place dropped at the back was
+    /// given up by its owner, which holds no id any more.
+    fn drop_empty_places(&mut self) {
+        while let Some(None) = self.line.front() {
+            self.line.pop_front();
+            self.front_id += 1;
+        }
+        while let Some(None) = self.line.back() {
+            self.line.pop_back();
+        }
     }
 }
 
