@@ -8,7 +8,7 @@ use std::task::{Context, Poll, Waker};
 use super::buffer::Buffer;
 use super::error::{GetError, PutError, TryGetError, TryPutError};
 use super::waiters::{WaiterId, WaiterList};
-use crate::loom::sync::{Mutex, MutexGuard};
+use crate::loom::sync::{SpinLock, SpinLockGuard};
 
 /// A multi-producer, multi-consumer FIFO queue whose `put` and `get` are futures, with the
 /// semantics of asyncio's `Queue`.
@@ -29,7 +29,7 @@ use crate::loom::sync::{Mutex, MutexGuard};
 /// });
 /// ```
 pub struct AsyncQueue<T> {
-    state: Mutex<State<T>>,
+    state: SpinLock<State<T>>,
 }
 
 struct State<T> {
@@ -70,7 +70,7 @@ impl<T> AsyncQueue<T> {
     /// ```
     pub fn new(capacity: usize) -> Self {
         Self {
-            state: Mutex::new(State {
+            state: SpinLock::new(State {
                 buffer: Buffer::new(capacity),
                 getters: WaiterList::default(),
                 putters: WaiterList::default(),
@@ -304,7 +304,7 @@ impl<T> AsyncQueue<T> {
         wakers.into_iter().for_each(Waker::wake);
     }
 
-    fn lock(&self) -> MutexGuard<'_, State<T>> {
+    fn lock(&self) -> SpinLockGuard<'_, State<T>> {
         self.state.lock()
     }
 }
