@@ -95,11 +95,11 @@ fn the_assignment_cell_sums_correctly_everywhere() {
 fn a_failed_spawn_is_reported_after_the_started_threads_are_released() {
     let params = Params::new(200, 3, 1).unwrap();
     for implementation in [Implementation::Threads, Implementation::Crossbeam] {
-        // Spawns go producers 0..3, then consumers 0..3.
+        // Spawns alternate: producer 0, consumer 0, producer 1, consumer 1, ...
         for (nth, role, index) in [
             (0, Role::Producer, 0),
-            (2, Role::Producer, 2),
-            (3, Role::Consumer, 0),
+            (1, Role::Consumer, 0),
+            (4, Role::Producer, 2),
             (5, Role::Consumer, 2),
         ] {
             let faults = Faults::default().fail_spawn(nth);

@@ -105,10 +105,10 @@ fn spawn_tasks(params: &Params) -> Result<Outcome, PipelineError> {
     })
 }
 
-/// The workers of a run in spawn order, as the drivers spawn them: producers, then consumers.
+/// The workers of a run in spawn order, as the drivers spawn them: each producer, then its
+/// consumer.
 fn workers(count: usize) -> impl Iterator<Item = (Role, usize)> {
-    let producers = (0..count).map(|index| (Role::Producer, index));
-    producers.chain((0..count).map(|index| (Role::Consumer, index)))
+    (0..count).flat_map(|index| [(Role::Producer, index), (Role::Consumer, index)])
 }
 
 #[cfg(all(test, not(loom)))]

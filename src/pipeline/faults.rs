@@ -38,8 +38,9 @@ impl Faults {
         self
     }
 
-    /// Makes the `nth` thread spawn of a thread pipeline fail, counting from 0 over the
-    /// producers and then the consumers. Task pipelines cannot fail to spawn and ignore it.
+    /// Makes the `nth` thread spawn of a thread pipeline fail, counting from 0 in spawn order:
+    /// producer 0, consumer 0, producer 1, consumer 1, and so on. Task pipelines cannot fail to
+    /// spawn and ignore it.
     ///
     /// ```
     /// # if prodcons::BUILT_WITH_LOOM { return; }

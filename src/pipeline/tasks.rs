@@ -70,28 +70,30 @@ async fn pc<C: TaskChannel, P: Probe>(
     let (buffer_tx, buffer_rx) = C::channel::<P::Item>(params.buffer_bound());
     let (results_tx, results_rx) = C::channel::<u128>(count);
 
-    let producers: Vec<_> = (0..count)
-        .map(|index| {
-            let panic_point = faults.panic_point(Role::Producer, index);
-            let (buffer, probe) = (buffer_tx.clone(), probe.clone());
-            tokio::spawn(produce(buffer, probe, index, num_iters, panic_point))
-        })
-        .collect();
-    let consumers: Vec<_> = (0..count)
-        .map(|index| {
-            let panic_point = faults.panic_point(Role::Consumer, index);
-            let (buffer, results) = (buffer_rx.clone(), results_tx.clone());
-            let work = consume(
-                buffer,
-                results,
-                probe.clone(),
-                index,
-                num_iters,
-                panic_point,
-            );
-            tokio::spawn(work)
-        })
-        .collect();
+    // Producers and consumers are spawned in pairs. Spawned all producers first, the runtime
+    // polls each producer before any consumer exists: each fills the buffer or parks on it, and
+    // the run settles into one wakeup and one re-poll per item on each side. In pairs, a
+    // consumer follows its producer at once and a put wakes a getter about once per buffer-full
+    // (docs/performance.md: pc(1000, 50, 10) takes 1.3 ms instead of 4.9 ms).
+    let mut producers = Vec::with_capacity(count);
+    let mut consumers = Vec::with_capacity(count);
+    for index in 0..count {
+        let panic_point = faults.panic_point(Role::Producer, index);
+        let buffer = buffer_tx.clone();
+        let work = produce(buffer, probe.clone(), index, num_iters, panic_point);
+        producers.push(tokio::spawn(work));
+        let panic_point = faults.panic_point(Role::Consumer, index);
+        let (buffer, results) = (buffer_rx.clone(), results_tx.clone());
+        let work = consume(
+            buffer,
+            results,
+            probe.clone(),
+            index,
+            num_iters,
+            panic_point,
+        );
+        consumers.push(tokio::spawn(work));
+    }
     drop((buffer_tx, buffer_rx, results_tx));
 
     let producers_joined = join_all(Role::Producer, producers).await;

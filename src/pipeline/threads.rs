@@ -89,19 +89,25 @@ impl Workers {
         ResultsTx: Sender<u128>,
     {
         let num_iters = params.num_iters();
+        // Each producer is followed at once by a consumer, for the reason given in `tasks::pc`.
         for index in 0..params.num_prods_cons() {
-            let (buffer, probe) = (buffer_tx.clone(), probe.clone());
+            let (buffer, probe_copy) = (buffer_tx.clone(), probe.clone());
             let panic_point = faults.panic_point(Role::Producer, index);
             self.spawn(params, faults, Role::Producer, index, move || {
-                produce(&buffer, &probe, index, num_iters, panic_point);
+                produce(&buffer, &probe_copy, index, num_iters, panic_point);
             })?;
-        }
-        for index in 0..params.num_prods_cons() {
             let (buffer, results) = (buffer_rx.clone(), results_tx.clone());
-            let probe = probe.clone();
+            let probe_copy = probe.clone();
             let panic_point = faults.panic_point(Role::Consumer, index);
             self.spawn(params, faults, Role::Consumer, index, move || {
-                consume(&buffer, &results, &probe, index, num_iters, panic_point);
+                consume(
+                    &buffer,
+                    &results,
+                    &probe_copy,
+                    index,
+                    num_iters,
+                    panic_point,
+                );
             })?;
         }
         Ok(())
