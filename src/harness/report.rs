@@ -391,14 +391,16 @@ impl Report<'_> {
              are. Each extra pair adds two threads to start (tens of microseconds each in \
              CPython) and more contenders for the one GIL.\n\n\
              **Rust.** Rust's threads run truly in parallel, on as many cores as there are (here \
-             the machine above). A blocked `put` or `get` parks the thread on a futex; the other \
-             side's `notify` is a `futex` wake system call, and the sleeper then needs a context \
-             switch to run again: a few microseconds each, far more than moving the item itself. \
-             A small capacity forces that park-and-wake on almost every item, while a large or \
-             unbounded buffer lets each thread run through many items per time slice. \
-             crossbeam-channel and kanal spin and yield briefly before they park, which avoids \
-             many of those sleeps when the other side is about to act. As numProdsCons grows, the \
-             cost of creating and joining 2 × numProdsCons threads (each needs a stack mapping and \
+             the machine above). A `put` or `get` that must wait first spins and yields its core \
+             for a bounded while (our `BlockingQueue`, crossbeam-channel and kanal all do), \
+             because the other side, running on another core, often acts within a microsecond; \
+             only then does it park on a futex, and waking it costs a `futex` system call and a \
+             context switch: a few microseconds, far more than moving the item itself. A small \
+             capacity makes workers wait on almost every item, while a large or unbounded buffer \
+             lets each thread run through many items per time slice. With more threads than \
+             cores, a waiting thread's yields hand its core to the others, which is what keeps \
+             hundreds of waiting threads from starving the few that can work. As numProdsCons \
+             grows, the cost of creating and joining 2 × numProdsCons threads (each needs a stack mapping and \
              a `clone` system call) grows linearly with it, and with more runnable threads than \
              cores the scheduler must time-slice them, so a woken thread waits longer for a core. \
              The `floor-spawn-threads` share above shows how much of the time is spawning alone.\n\n",
