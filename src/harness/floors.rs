@@ -6,12 +6,11 @@
 
 use std::collections::VecDeque;
 use std::hint::black_box;
-use std::thread;
 use std::time::Instant;
 
 use super::contender::Floor;
 use crate::pipeline::{
-    Outcome, Params, PipelineError, Role, check_task_count, check_thread_headroom,
+    Outcome, Params, PipelineError, Role, check_task_count, check_thread_headroom, worker_builder,
 };
 
 /// Runs one floor once.
@@ -55,7 +54,7 @@ fn spawn_threads(params: &Params) -> Result<Outcome, PipelineError> {
     let mut handles = Vec::with_capacity(2 * count);
     let mut spawn_error = None;
     for (role, index) in workers(count) {
-        match thread::Builder::new().spawn(|| 1u128) {
+        match worker_builder(role, index).spawn(|| 1u128) {
             Ok(handle) => handles.push(handle),
             Err(source) => {
                 spawn_error = Some(PipelineError::Spawn {

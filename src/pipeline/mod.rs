@@ -29,7 +29,7 @@ pub use trace::{InvariantViolation, Tag, Trace};
 
 // The bench's floors guard their spawns with the same checks as the drivers.
 pub(crate) use tasks::check_task_count;
-pub(crate) use threads::check_thread_headroom;
+pub(crate) use threads::{check_thread_headroom, worker_builder};
 
 use channel::{Crossbeam, OurQueues};
 use peers::{AsyncChannel, Kanal, KanalAsync};
