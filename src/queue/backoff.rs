@@ -15,11 +15,12 @@
 #[cfg(not(loom))]
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// Steps `0..=SPIN_LIMIT` spin `2^step` times: 15 spins in all. crossbeam spins up to 127; here,
-/// with many more threads than cores, longer spins only took the cores from threads that could
-/// make progress.
+/// Steps `0..=SPIN_LIMIT` spin `2^step` times: 127 spins, about 3 µs here, which is what one
+/// context switch costs, so a thread never spins for longer than parking would have cost it.
+/// These are crossbeam's limits. Spinning only 15 times measured no faster and made three times
+/// as many `sched_yield` calls (docs/performance.md).
 #[cfg(not(loom))]
-const SPIN_LIMIT: u32 = 3;
+const SPIN_LIMIT: u32 = 6;
 
 /// Steps up to `YIELD_LIMIT` yield the core; after that the caller parks.
 #[cfg(not(loom))]
