@@ -97,6 +97,7 @@ impl Report<'_> {
         let mut out = String::new();
         self.header(&mut out);
         self.focus_table(&mut out);
+        self.targets(&mut out);
         self.q1(&mut out);
         self.q2(&mut out);
         self.q3(&mut out);
@@ -291,6 +292,74 @@ impl Report<'_> {
             };
         }
         out.push('\n');
+    }
+
+    /// The ratios our queues are held to, each against its bound, computed from this sweep.
+    fn targets(&self, out: &mut String) {
+        let (focus_p, focus_c) = self.focus();
+        let _ = writeln!(
+            out,
+            "## Our queues against their targets\n\n\
+             Each ratio is a median over the median of the best of the others on the same cell; \
+             the bounds are the project's performance targets (`docs/performance.md`).\n\n\
+             | ratio of medians | on {} | geometric mean over the sweep | worst cell | target | met |\n\
+             |---|---:|---:|---|---|---|",
+            self.cell_name(focus_p, focus_c)
+        );
+        for target in TARGETS {
+            let ratios: Vec<(f64, (usize, usize))> = self
+                .cells()
+                .into_iter()
+                .filter_map(|(p, c)| {
+                    Some((
+                        self.ratio_to_best(target.ours, target.rivals, p, c)?,
+                        (p, c),
+                    ))
+                })
+                .collect();
+            let focus = self.ratio_to_best(target.ours, target.rivals, focus_p, focus_c);
+            let mean = (!ratios.is_empty()).then(|| {
+                let logs: f64 = ratios.iter().map(|(ratio, _)| ratio.ln()).sum();
+                (logs / ratios.len() as f64).exp()
+            });
+            let worst = ratios
+                .iter()
+                .copied()
+                .max_by(|a, b| target.badness(a.0).total_cmp(&target.badness(b.0)));
+            let rivals: Vec<String> = target.rivals.iter().map(|r| format!("`{r}`")).collect();
+            let shown =
+                |ratio: Option<f64>| ratio.map_or_else(|| "-".to_owned(), |r| format!("{r:.2}"));
+            let _ = writeln!(
+                out,
+                "| `{}` / {} | {} | {} | {} | {} | {} |",
+                target.ours,
+                rivals.join(" or "),
+                shown(focus),
+                shown(mean),
+                worst.map_or_else(
+                    || "-".to_owned(),
+                    |(r, (p, c))| format!("{r:.2} at {}", self.cell_name(p, c))
+                ),
+                target.describe(),
+                target.verdict(focus, mean, worst.map(|(r, _)| r)),
+            );
+        }
+        out.push('\n');
+    }
+
+    /// `ours`'s median over the smallest of `rivals`' medians on one cell.
+    fn ratio_to_best(
+        &self,
+        ours: Contender,
+        rivals: &[Contender],
+        p: usize,
+        c: usize,
+    ) -> Option<f64> {
+        let best = rivals
+            .iter()
+            .filter_map(|&rival| self.median(rival, p, c))
+            .min_by(f64::total_cmp)?;
+        Some(self.median(ours, p, c)? / best)
     }
 
     /// Facts about one family (threads or tasks): growth with numProdsCons, the effect of
@@ -711,6 +780,113 @@ fn revision() -> String {
     )
 }
 
+/// One of the ratios in `docs/performance.md`'s targets.
+struct Target {
+    ours: Contender,
+    rivals: &'static [Contender],
+    /// `AtMost`: ours must be at most this many times slower; `AtLeast`: the rivals must be at
+    /// least this many times faster (the Python rows, where "ours" is Python).
+    bound: Bound,
+    /// The bound applies on the focus cell and, when set, to the geometric mean too.
+    on_mean: bool,
+    /// A looser bound for the single worst cell, if there is one.
+    worst: Option<f64>,
+}
+
+enum Bound {
+    AtMost(f64),
+    AtLeast(f64),
+}
+
+const TARGETS: [Target; 5] = [
+    Target {
+        ours: THREADS,
+        rivals: &[CROSSBEAM],
+        bound: Bound::AtMost(1.25),
+        on_mean: true,
+        worst: Some(2.0),
+    },
+    Target {
+        ours: TASKS,
+        rivals: &[ASYNC_CHANNEL, KANAL_ASYNC],
+        bound: Bound::AtMost(1.0),
+        on_mean: true,
+        worst: None,
+    },
+    Target {
+        ours: TASKS_MT,
+        rivals: &[ASYNC_CHANNEL_MT],
+        bound: Bound::AtMost(1.0),
+        on_mean: false,
+        worst: None,
+    },
+    Target {
+        ours: PY_THREADS,
+        rivals: &[THREADS],
+        bound: Bound::AtLeast(30.0),
+        on_mean: false,
+        worst: None,
+    },
+    Target {
+        ours: PY_ASYNCIO,
+        rivals: &[TASKS],
+        bound: Bound::AtLeast(40.0),
+        on_mean: false,
+        worst: None,
+    },
+];
+
+impl Target {
+    /// Larger is further from the target, whichever way the bound points.
+    fn badness(&self, ratio: f64) -> f64 {
+        match self.bound {
+            Bound::AtMost(_) => ratio,
+            Bound::AtLeast(_) => -ratio,
+        }
+    }
+
+    fn meets(&self, ratio: f64, bound: f64) -> bool {
+        match self.bound {
+            Bound::AtMost(_) => ratio <= bound,
+            Bound::AtLeast(_) => ratio >= bound,
+        }
+    }
+
+    fn describe(&self) -> String {
+        let (sign, bound) = match self.bound {
+            Bound::AtMost(bound) => ("≤", bound),
+            Bound::AtLeast(bound) => ("≥", bound),
+        };
+        let mut text = format!("{sign} {bound} on the cell");
+        if self.on_mean {
+            text.push_str(" and the mean");
+        }
+        if let Some(worst) = self.worst {
+            let _ = write!(text, "; worst {sign} {worst}");
+        }
+        text
+    }
+
+    /// "yes", "no", or "not measured" when a ratio the target needs is missing.
+    fn verdict(&self, focus: Option<f64>, mean: Option<f64>, worst: Option<f64>) -> &'static str {
+        let bound = match self.bound {
+            Bound::AtMost(bound) | Bound::AtLeast(bound) => bound,
+        };
+        let mut checks = vec![focus.map(|r| self.meets(r, bound))];
+        if self.on_mean {
+            checks.push(mean.map(|r| self.meets(r, bound)));
+        }
+        if let Some(limit) = self.worst {
+            checks.push(worst.map(|r| self.meets(r, limit)));
+        }
+        match checks.into_iter().collect::<Option<Vec<bool>>>() {
+            None => "not measured",
+            Some(met) if met.iter().all(|&ok| ok) => "yes",
+            Some(_) => "no",
+        }
+    }
+}
+
 /// "grows 12.0×", "shrinks 2.0×" or "stays about the same", for a ratio new / old.
 fn growth(ratio: f64) -> String {
     if ratio > SAME {
@@ -750,7 +926,35 @@ fn shorten(items: &[String]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{compare, growth};
+    use super::{Bound, CROSSBEAM, PY_THREADS, THREADS, Target, compare, growth};
+
+    #[test]
+    fn a_target_is_met_only_when_every_ratio_it_bounds_is_within_bound() {
+        let at_most = Target {
+            ours: THREADS,
+            rivals: &[CROSSBEAM],
+            bound: Bound::AtMost(1.25),
+            on_mean: true,
+            worst: Some(2.0),
+        };
+        assert_eq!(at_most.verdict(Some(1.2), Some(1.25), Some(1.9)), "yes");
+        assert_eq!(at_most.verdict(Some(1.3), Some(1.0), Some(1.9)), "no");
+        assert_eq!(at_most.verdict(Some(1.0), Some(1.26), Some(1.9)), "no");
+        assert_eq!(at_most.verdict(Some(1.0), Some(1.0), Some(2.1)), "no");
+        assert_eq!(at_most.verdict(None, Some(1.0), Some(1.0)), "not measured");
+        assert_eq!(at_most.describe(), "≤ 1.25 on the cell and the mean; worst ≤ 2");
+        let at_least = Target {
+            ours: PY_THREADS,
+            rivals: &[THREADS],
+            bound: Bound::AtLeast(30.0),
+            on_mean: false,
+            worst: None,
+        };
+        assert_eq!(at_least.verdict(Some(31.0), None, None), "yes");
+        assert_eq!(at_least.verdict(Some(29.0), Some(100.0), None), "no");
+        assert!(at_least.badness(29.0) > at_least.badness(31.0));
+        assert_eq!(at_least.describe(), "≥ 30 on the cell");
+    }
 
     #[test]
     fn comparisons_are_worded_from_the_ratio() {
