@@ -942,7 +942,10 @@ mod tests {
         assert_eq!(at_most.verdict(Some(1.0), Some(1.26), Some(1.9)), "no");
         assert_eq!(at_most.verdict(Some(1.0), Some(1.0), Some(2.1)), "no");
         assert_eq!(at_most.verdict(None, Some(1.0), Some(1.0)), "not measured");
-        assert_eq!(at_most.describe(), "≤ 1.25 on the cell and the mean; worst ≤ 2");
+        assert_eq!(
+            at_most.describe(),
+            "≤ 1.25 on the cell and the mean; worst ≤ 2"
+        );
         let at_least = Target {
             ours: PY_THREADS,
             rivals: &[THREADS],
