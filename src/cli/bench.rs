@@ -10,6 +10,7 @@ use clap::builder::{PossibleValuesParser, TypedValueParser};
 use prodcons::Implementation;
 use prodcons::harness::{
     BenchError, Contender, Machine, Outputs, ReportContext, Sweep, python3_available, render_table,
+    revision,
 };
 
 /// The ratio column's baseline when none is given: crossbeam-channel on threads, the queue a
@@ -223,6 +224,7 @@ fn bench(args: &BenchArgs) -> Result<(), Failure> {
     };
     outputs.prepare()?;
 
+    let revision = revision();
     let started = Instant::now();
     let results = sweep.run()?;
     let wall_time = started.elapsed();
@@ -233,6 +235,7 @@ fn bench(args: &BenchArgs) -> Result<(), Failure> {
 
     let context = ReportContext {
         command: command_line(),
+        revision,
         machine: Machine::detect(),
         baseline,
         runs: sweep.runs,

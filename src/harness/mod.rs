@@ -43,7 +43,7 @@ pub use export::Record;
 pub use machine::Machine;
 pub use outputs::Outputs;
 pub use python::python3_available;
-pub use report::ReportContext;
+pub use report::{ReportContext, revision};
 pub use stats::Summary;
 pub use sweep::{Measured, Row, Sweep, SweepResults};
 pub use table::render_table;

@@ -69,6 +69,7 @@ impl Outputs {
     /// let results = sweep.run().unwrap();
     /// let context = ReportContext {
     ///     command: "prodcons bench".to_owned(),
+    ///     revision: prodcons::harness::revision(),
     ///     machine: Machine::detect(),
     ///     baseline: None,
     ///     runs: sweep.runs,

@@ -29,6 +29,7 @@ use crate::pipeline::Implementation;
 ///
 /// let context = ReportContext {
 ///     command: "prodcons bench --report docs/".to_owned(),
+///     revision: prodcons::harness::revision(),
 ///     machine: Machine::detect(),
 ///     baseline: None,
 ///     runs: 7,
@@ -42,6 +43,8 @@ use crate::pipeline::Implementation;
 pub struct ReportContext {
     /// The command line that made the sweep.
     pub command: String,
+    /// The code that made it, from [`revision`], taken before the sweep writes anything.
+    pub revision: String,
     /// Where it ran.
     pub machine: Machine,
     /// The ratio column's baseline.
@@ -225,7 +228,7 @@ impl Report<'_> {
             machine.memory,
             machine.rustc,
             machine.python,
-            revision(),
+            context.revision,
             context.command,
             results.num_iters,
             list(&results.prods_cons),
@@ -763,8 +766,16 @@ impl Report<'_> {
     }
 }
 
-/// The commit the binary was run from, as `git describe` puts it, if it runs in a checkout.
-fn revision() -> String {
+/// The crate version and the commit of the checkout it runs in, as `git describe --dirty` puts
+/// it. Take it before writing any output into the checkout: a report's own files would
+/// otherwise mark every tree `-dirty`.
+///
+/// ```
+/// # if prodcons::BUILT_WITH_LOOM { return; }
+/// let revision = prodcons::harness::revision();
+/// assert!(revision.starts_with(env!("CARGO_PKG_VERSION")));
+/// ```
+pub fn revision() -> String {
     let described = Command::new("git")
         .args(["describe", "--always", "--dirty"])
         .output()

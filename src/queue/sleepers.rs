@@ -43,3 +43,43 @@ impl Sleepers {
         unsignalled
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Sleepers;
+
+    #[test]
+    fn each_sleeper_gets_one_signal_and_no_more() {
+        let mut side = Sleepers::default();
+        assert!(!side.claim_signal(), "nobody sleeps: no notify");
+        side.fall_asleep();
+        side.fall_asleep();
+        assert!(side.claim_signal());
+        assert!(side.claim_signal());
+        assert!(
+            !side.claim_signal(),
+            "both already have a signal on its way"
+        );
+        side.wake_up();
+        assert!(
+            !side.claim_signal(),
+            "the other one's signal is still on its way"
+        );
+        side.wake_up();
+        assert_eq!(side.waiting(), 0);
+        assert!(!side.claim_signal());
+    }
+
+    #[test]
+    fn a_spurious_wakeup_costs_an_extra_signal_never_a_lost_one() {
+        let mut side = Sleepers::default();
+        side.fall_asleep();
+        side.fall_asleep();
+        assert!(side.claim_signal());
+        // The unsignalled sleeper wakes spuriously and retires the pending signal; the
+        // signalled one is still on its way, so the next item signals again.
+        side.wake_up();
+        assert_eq!(side.waiting(), 1);
+        assert!(side.claim_signal());
+    }
+}

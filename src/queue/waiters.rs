@@ -188,4 +188,21 @@ mod tests {
         assert_eq!(line.withdraw(&mut slots[3]), Withdrawal::LeftTheLine);
         assert_eq!(line.wake_all().len(), 0);
     }
+
+    #[test]
+    fn a_place_given_up_at_the_back_is_reused_without_confusing_anyone() {
+        let mut line = WaiterList::default();
+        let (mut first, mut second, mut third) = (None, None, None);
+        line.register(&mut first, Waker::noop());
+        line.register(&mut second, Waker::noop());
+        assert_eq!(line.withdraw(&mut second), Withdrawal::LeftTheLine);
+        line.register(&mut third, Waker::noop());
+        assert_eq!(line.len(), 2);
+        line.wake_next();
+        line.wake_next();
+        assert_eq!(line.withdraw(&mut first), Withdrawal::WasWoken);
+        assert_eq!(line.withdraw(&mut third), Withdrawal::WasWoken);
+        assert_eq!(line.len(), 0);
+        assert!(line.wake_next().is_none());
+    }
 }
