@@ -167,9 +167,7 @@ impl Report<'_> {
     fn slowdowns(&self, slow: Contender, fast: Contender) -> Vec<(f64, (usize, usize))> {
         self.cells()
             .into_iter()
-            .filter_map(|(p, c)| {
-                Some((self.median(slow, p, c)? / self.median(fast, p, c)?, (p, c)))
-            })
+            .filter_map(|(p, c)| Some((self.ratio_to_best(slow, &[fast], p, c)?, (p, c))))
             .filter(|&(ratio, _)| ratio > SAME)
             .collect()
     }
