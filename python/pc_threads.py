@@ -1,12 +1,18 @@
 """The assignment's threading version of pc, timed for `prodcons bench`.
 
-Usage: python3 pc_threads.py NUM_ITERS NUM_PRODS_CONS CAPACITY
+Usage: python3 pc_threads.py NUM_ITERS NUM_PRODS_CONS CAPACITY [producers-first|paired] [--count]
 
 The algorithm is the assignment's, line for line: numProdsCons producers each put 0..numIters
 into a queue.Queue(capacity) (0 means unbounded), as many consumers each take numIters items
 and put their sum on a result queue, and the main thread adds up the results. Like the
 assignment, it prints the two sums and the elapsed time rounded to milliseconds; then it prints
 `elapsed_s=SECONDS`, to the microsecond, which is the line the harness reads.
+
+The default spawn order is the assignment's, every producer then every consumer; `paired`
+starts each producer with its consumer, the variant the report measures as an ablation.
+`--count` is the harness's counting mode, never timed: the buffer counts the puts and gets that
+could not complete at once and its length after every put, and the script prints them with the
+process's context switches and peak RSS as one `counts=` JSON line (see mechanism_counts.py).
 """
 
 import sys
@@ -27,12 +33,14 @@ def consumer(n: int, b: Queue, r: Queue):
     r.put(s)
 
 
-def pc(numIters: int, numProdsCons: int, capacity: int):  # capacity = 0 for unbounded queue
-    buf, result = Queue(capacity), Queue(numProdsCons)
-    for _ in range(numProdsCons):
-        Thread(target=producer, args=(numIters, buf)).start()
-    for _ in range(numProdsCons):
-        Thread(target=consumer, args=(numIters, buf, result)).start()
+def pc(numIters: int, numProdsCons: int, capacity: int, paired=False, Buffer=Queue):
+    # capacity = 0 for unbounded queue
+    buf, result = Buffer(capacity), Queue(numProdsCons)
+    producers = [Thread(target=producer, args=(numIters, buf)) for _ in range(numProdsCons)]
+    consumers = [Thread(target=consumer, args=(numIters, buf, result)) for _ in range(numProdsCons)]
+    order = [t for pair in zip(producers, consumers) for t in pair] if paired else producers + consumers
+    for thread in order:
+        thread.start()
     s = 0
     for _ in range(numProdsCons):
         s += result.get()
@@ -42,8 +50,16 @@ def pc(numIters: int, numProdsCons: int, capacity: int):  # capacity = 0 for unb
 
 def main():
     num_iters, num_prods_cons, capacity = (int(arg) for arg in sys.argv[1:4])
+    paired = "paired" in sys.argv[4:]
+    counting = "--count" in sys.argv[4:]
+    if counting:
+        from mechanism_counts import CountingQueue, Usage
+        usage = Usage()
+        pc(num_iters, num_prods_cons, capacity, paired, CountingQueue)
+        usage.report(CountingQueue.last)
+        return
     start = perf_counter()
-    pc(num_iters, num_prods_cons, capacity)
+    pc(num_iters, num_prods_cons, capacity, paired)
     end = perf_counter()
     print("Elapsed time", round(end - start, 3), "sec")
     print(f"elapsed_s={end - start:.6f}")

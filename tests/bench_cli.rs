@@ -9,7 +9,8 @@ use std::process::Output;
 use assert_cmd::Command;
 use serde_json::Value;
 
-const FIELDS: [&str; 8] = [
+/// The eight timing fields, first and unchanged, then the schedule and the counting pass's.
+const FIELDS: [&str; 19] = [
     "impl",
     "num_iters",
     "num_prods_cons",
@@ -18,7 +19,35 @@ const FIELDS: [&str; 8] = [
     "median_s",
     "min_s",
     "max_s",
+    "spawn",
+    "cores",
+    "put_waits",
+    "get_waits",
+    "waits_per_item",
+    "peak_len",
+    "voluntary_switches",
+    "involuntary_switches",
+    "switches_per_item",
+    "rss_before_bytes",
+    "peak_rss_bytes",
 ];
+
+/// The fields only the counting pass fills.
+const COUNTED: [&str; 9] = [
+    "put_waits",
+    "get_waits",
+    "waits_per_item",
+    "peak_len",
+    "voluntary_switches",
+    "involuntary_switches",
+    "switches_per_item",
+    "rss_before_bytes",
+    "peak_rss_bytes",
+];
+
+fn records(json: &Path) -> Vec<Value> {
+    serde_json::from_str(&fs::read_to_string(json).unwrap()).unwrap()
+}
 
 /// A fresh scratch directory for one test.
 fn scratch(test: &str) -> PathBuf {
@@ -69,7 +98,7 @@ fn json_and_csv_hold_one_record_per_timed_row_with_exactly_the_fields() {
     let output = bench(&["--impl", impls, "--json", path(&json), "--csv", path(&csv)]);
     assert!(output.status.success(), "{output:?}");
 
-    let records: Vec<Value> = serde_json::from_str(&fs::read_to_string(&json).unwrap()).unwrap();
+    let records = records(&json);
     assert_eq!(records.len(), 2 * 2 * 5, "{records:?}");
     for record in &records {
         let object = record.as_object().unwrap();
@@ -78,6 +107,17 @@ fn json_and_csv_hold_one_record_per_timed_row_with_exactly_the_fields() {
         keys.sort_unstable();
         expected.sort_unstable();
         assert_eq!(keys, expected);
+        assert_eq!(
+            record["spawn"], "producers-first",
+            "the assignment's order by default"
+        );
+        assert_eq!(record["cores"], "all cores");
+        for field in COUNTED {
+            assert!(
+                record[field].is_null(),
+                "no counting pass without --count: {record}"
+            );
+        }
         assert_eq!(record["runs"], 2);
         assert_eq!(record["num_iters"], 20);
         let seconds = |field: &str| record[field].as_f64().unwrap();
@@ -96,6 +136,83 @@ fn json_and_csv_hold_one_record_per_timed_row_with_exactly_the_fields() {
     let table = String::from_utf8(output.stdout).unwrap();
     assert!(table.lines().next().unwrap().starts_with("impl"), "{table}");
     assert!(table.contains("kanal-async"), "{table}");
+}
+
+/// The counting pass fills the counts, and each moves the way its mechanism says: an
+/// unbounded buffer never makes a put wait, capacity 1 makes waits on both sides, and tasks on
+/// one thread, started in the assignment's order, queue every item before any consumer runs.
+#[test]
+fn the_counting_pass_fills_counts_that_follow_their_mechanism() {
+    let dir = scratch("counted");
+    let json = dir.join("bench.json");
+    let output = bench(&[
+        "--impl",
+        "threads,tasks,floor-sequential",
+        "--count",
+        "--json",
+        path(&json),
+    ]);
+    assert!(output.status.success(), "{output:?}");
+    let records = records(&json);
+    let find = |name: &str, p: u64, c: u64| {
+        records
+            .iter()
+            .find(|r| r["impl"] == name && r["num_prods_cons"] == p && r["capacity"] == c)
+            .unwrap_or_else(|| panic!("{name} on ({p}, {c}) missing"))
+    };
+    let number = |record: &Value, field: &str| {
+        record[field]
+            .as_f64()
+            .unwrap_or_else(|| panic!("{field} in {record}"))
+    };
+    for name in ["threads", "tasks"] {
+        let unbounded = find(name, 3, 0);
+        let one = find(name, 3, 1);
+        assert_eq!(number(unbounded, "put_waits"), 0.0, "{unbounded}");
+        assert!(
+            number(one, "waits_per_item") > number(unbounded, "waits_per_item"),
+            "{one} {unbounded}"
+        );
+        assert_eq!(number(one, "peak_len"), 1.0, "{one}");
+        assert!(
+            number(one, "peak_rss_bytes") >= number(one, "rss_before_bytes"),
+            "{one}"
+        );
+        assert!(number(one, "peak_rss_bytes") > 0.0, "{one}");
+    }
+    assert_eq!(number(find("tasks", 3, 0), "peak_len"), 3.0 * 20.0);
+    // A floor has no queue to count.
+    assert!(find("floor-sequential", 3, 1)["peak_len"].is_null());
+}
+
+#[test]
+fn paired_is_a_named_variant_recorded_with_its_rows() {
+    let dir = scratch("paired");
+    let json = dir.join("bench.json");
+    let output = bench(&[
+        "--impl",
+        "tasks",
+        "--spawn",
+        "paired",
+        "--count",
+        "--json",
+        path(&json),
+    ]);
+    assert!(output.status.success(), "{output:?}");
+    let records = records(&json);
+    assert!(
+        records.iter().all(|r| r["spawn"] == "paired"),
+        "{records:?}"
+    );
+    // Each consumer follows its producer, so the unbounded buffer never holds more than one
+    // producer's items.
+    let unbounded = records
+        .iter()
+        .find(|r| r["num_prods_cons"] == 3 && r["capacity"] == 0)
+        .unwrap();
+    assert_eq!(unbounded["peak_len"], 20, "{unbounded}");
+    let bad = prodcons_bench(&["--spawn", "random"]);
+    assert!(assert_fails(&bad, 2).contains("--spawn"));
 }
 
 #[test]
@@ -165,7 +282,7 @@ fn unwritable_outputs_and_a_missing_baseline_fail_before_any_run() {
 }
 
 #[test]
-fn svg_writes_one_plot_per_capacity_and_one_against_capacity() {
+fn svg_writes_the_focus_peer_and_prods_cons_figures() {
     let dir = scratch("svg");
     let output = bench(&["--impl", "tasks,floor-sequential", "--svg", path(&dir)]);
     assert!(output.status.success(), "{output:?}");
@@ -177,16 +294,24 @@ fn svg_writes_one_plot_per_capacity_and_one_against_capacity() {
     assert_eq!(
         names,
         [
-            "time-vs-capacity-prods-cons-3.svg",
-            "time-vs-prods-cons-capacity-1.svg",
-            "time-vs-prods-cons-capacity-unbounded.svg",
+            "focus-per-item-vs-capacity-prods-cons-3.svg",
+            "focus-per-item-vs-prods-cons-capacity-1.svg",
+            "peers-per-item-vs-capacity-prods-cons-3.svg",
         ]
     );
     for name in names {
         let svg = fs::read_to_string(dir.join(&name)).unwrap();
         assert!(svg.starts_with("<svg"), "{name}");
-        assert!(svg.contains("floor-sequential"), "{name} has a legend");
+        assert!(
+            svg.lines().any(|line| line == "tasks"),
+            "{name} has a legend"
+        );
     }
+    let capacity_axis =
+        fs::read_to_string(dir.join("focus-per-item-vs-capacity-prods-cons-3.svg")).unwrap();
+    let label = |text: &str| capacity_axis.lines().position(|line| line == text).unwrap();
+    let (one, unbounded) = (label("1"), label("∞"));
+    assert!(one < unbounded, "unbounded is drawn last, at the right end");
 }
 
 #[test]
@@ -201,15 +326,35 @@ fn report_writes_the_answers_and_the_figures_it_links() {
     assert!(output.status.success(), "{output:?}");
     let report = fs::read_to_string(dir.join("report.md")).unwrap();
     for heading in [
-        "## Machine",
-        "## Command",
         "## Q1 — threads",
-        "## Q2 — coroutines/tasks",
-        "## Q3 — threads vs tasks",
-        "## Surprises",
+        "## Q2 — coroutines",
+        "## Q3 — threads against coroutines",
+        "## Regimes",
+        "## Ablation: the assignment's spawn order against pairs",
+        "## Core scaling",
+        "## Targets",
+        "## Noise and gaps",
     ] {
         assert!(report.contains(heading), "{heading} missing");
     }
+    assert!(report.contains("**Every row is measured in the producers-first spawn order**"));
+    assert_eq!(
+        report.matches("**Answer.**").count(),
+        3,
+        "one direct answer per question"
+    );
+    for data in ["data/results.csv", "data/results.json"] {
+        assert!(dir.join(data).is_file(), "{data} missing");
+    }
+    let every = records(&dir.join("data/results.json"));
+    assert!(
+        every.iter().any(|r| r["spawn"] == "paired"),
+        "the ablation's rows are in the data"
+    );
+    assert!(
+        every.iter().any(|r| r["cores"] == "1 core"),
+        "the core-scaling rows are in the data"
+    );
     assert!(
         report.contains("prodcons bench --iters 20"),
         "the command is quoted"

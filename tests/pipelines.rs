@@ -4,7 +4,7 @@
 
 mod watchdog;
 
-use prodcons::{Faults, Implementation, Outcome, Params, PipelineError, Role, Trace};
+use prodcons::{Faults, Implementation, Outcome, Params, PipelineError, Role, SpawnOrder, Trace};
 use proptest::prelude::*;
 use watchdog::watched;
 
@@ -91,17 +91,60 @@ fn the_assignment_cell_sums_correctly_everywhere() {
     }
 }
 
+/// Tasks on one thread run in the order they were spawned, so the order shows in the buffer:
+/// in the assignment's order every producer has put everything before the first consumer
+/// runs; paired, each consumer drains its producer's items before the next producer starts.
+#[test]
+fn the_default_is_the_assignments_order_and_paired_is_a_named_variant() {
+    let params = Params::new(100, 5, 0).unwrap();
+    assert_eq!(params.spawn_order(), SpawnOrder::ProducersFirst);
+    let (outcome, counts) = Implementation::Tasks.run_counted(&params).unwrap();
+    assert!(outcome.is_correct());
+    assert_eq!(counts.peak_len, 500, "every item queued at once");
+    let paired = params.with_spawn_order(SpawnOrder::Paired);
+    let (outcome, counts) = Implementation::Tasks.run_counted(&paired).unwrap();
+    assert!(outcome.is_correct());
+    assert_eq!(counts.peak_len, 100, "one producer's items at a time");
+    for implementation in Implementation::ALL {
+        for order in SpawnOrder::ALL {
+            let params = Params::new(50, 3, 2).unwrap().with_spawn_order(order);
+            let (outcome, trace) = implementation.run_traced(&params).unwrap();
+            assert!(outcome.is_correct(), "{implementation}, {order}");
+            assert_eq!(trace.check(), Ok(()), "{implementation}, {order}");
+        }
+    }
+}
+
 #[test]
 fn a_failed_spawn_is_reported_after_the_started_threads_are_released() {
-    let params = Params::new(200, 3, 1).unwrap();
+    // The assignment's order: producer 0, 1, 2, then consumer 0, 1, 2. Paired: producer 0,
+    // consumer 0, producer 1, .... Which worker the nth spawn was names the order.
+    let orders = [
+        (
+            SpawnOrder::ProducersFirst,
+            [
+                (0, Role::Producer, 0),
+                (2, Role::Producer, 2),
+                (3, Role::Consumer, 0),
+                (5, Role::Consumer, 2),
+            ],
+        ),
+        (
+            SpawnOrder::Paired,
+            [
+                (0, Role::Producer, 0),
+                (1, Role::Consumer, 0),
+                (4, Role::Producer, 2),
+                (5, Role::Consumer, 2),
+            ],
+        ),
+    ];
     for implementation in [Implementation::Threads, Implementation::Crossbeam] {
-        // Spawns alternate: producer 0, consumer 0, producer 1, consumer 1, ...
-        for (nth, role, index) in [
-            (0, Role::Producer, 0),
-            (1, Role::Consumer, 0),
-            (4, Role::Producer, 2),
-            (5, Role::Consumer, 2),
-        ] {
+        for (order, (nth, role, index)) in orders
+            .iter()
+            .flat_map(|(order, spawns)| spawns.iter().map(move |spawn| (*order, *spawn)))
+        {
+            let params = Params::new(200, 3, 1).unwrap().with_spawn_order(order);
             let faults = Faults::default().fail_spawn(nth);
             match run_watched(implementation, params, faults) {
                 Err(PipelineError::Spawn {
@@ -113,7 +156,7 @@ fn a_failed_spawn_is_reported_after_the_started_threads_are_released() {
                     assert_eq!(
                         (got_role, got_index, count),
                         (role, index, 3),
-                        "{implementation}"
+                        "{implementation}, {order}"
                     );
                 }
                 other => {

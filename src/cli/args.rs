@@ -2,7 +2,7 @@
 
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand};
-use prodcons::Implementation;
+use prodcons::{Implementation, SpawnOrder};
 
 use super::run::Plan;
 
@@ -25,6 +25,34 @@ pub(crate) enum Command {
     /// numProdsCons × capacity, interleaved, and print a table; optionally write JSON, CSV,
     /// SVG plots and a report.
     Bench(super::bench::BenchArgs),
+    /// The counting pass's fresh process: run pc once in counting mode and print one
+    /// `counts=` JSON line (waits, peak queue length, context switches, peak RSS).
+    #[command(hide = true)]
+    Count(CountArgs),
+}
+
+/// The order the workers start in: the assignment's (`producers-first`) or `paired`.
+pub(crate) fn spawn_order_parser() -> impl TypedValueParser<Value = SpawnOrder> {
+    PossibleValuesParser::new(SpawnOrder::ALL.map(SpawnOrder::name)).map(|name| {
+        // The possible-values parser only lets the known names through.
+        name.parse().unwrap_or_default()
+    })
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CountArgs {
+    /// The implementation to count.
+    #[arg(long = "impl", value_name = "IMPL", value_parser = one_implementation_parser())]
+    pub(crate) implementation: Implementation,
+    /// The order the workers start in.
+    #[arg(long = "spawn", value_name = "ORDER", default_value = "producers-first", value_parser = spawn_order_parser())]
+    pub(crate) spawn_order: SpawnOrder,
+    /// Items each producer puts.
+    pub(crate) num_iters: u64,
+    /// Producers, and as many consumers.
+    pub(crate) num_prods_cons: usize,
+    /// The buffer's capacity; 0 is unbounded.
+    pub(crate) capacity: usize,
 }
 
 #[derive(Debug, Args)]
@@ -48,6 +76,11 @@ pub(crate) struct RunArgs {
 
     /// The buffer's capacity; 0 means unbounded.
     capacity: usize,
+
+    /// The order the workers start in: the assignment's, every producer then every consumer
+    /// (`producers-first`), or each producer with its consumer (`paired`), a faster variant.
+    #[arg(long = "spawn", value_name = "ORDER", default_value = "producers-first", value_parser = spawn_order_parser())]
+    spawn_order: SpawnOrder,
 }
 
 /// One value of `--impl`.
@@ -66,6 +99,13 @@ fn implementation_parser() -> impl TypedValueParser<Value = Choice> {
         Ok(implementation) => Choice::One(implementation),
         // The possible-values parser only lets the known names and "all" through.
         Err(_) => Choice::All,
+    })
+}
+
+fn one_implementation_parser() -> impl TypedValueParser<Value = Implementation> {
+    PossibleValuesParser::new(Implementation::ALL.map(Implementation::name)).map(|name| {
+        // The possible-values parser only lets the known names through.
+        name.parse().unwrap_or(Implementation::Threads)
     })
 }
 
@@ -89,6 +129,7 @@ impl RunArgs {
             num_iters: self.num_iters,
             num_prods_cons: self.num_prods_cons,
             capacity: self.capacity,
+            spawn_order: self.spawn_order,
         }
     }
 }

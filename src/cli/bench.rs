@@ -7,11 +7,11 @@ use std::time::{Duration, Instant};
 
 use clap::Args;
 use clap::builder::{PossibleValuesParser, TypedValueParser};
-use prodcons::Implementation;
 use prodcons::harness::{
-    BenchError, Contender, Machine, Outputs, ReportContext, Sweep, python3_available, render_table,
-    revision,
+    BenchError, Contender, Machine, Outputs, ReportContext, Studies, Sweep, Variant,
+    python3_available, render_table, revision,
 };
+use prodcons::{Implementation, SpawnOrder};
 
 /// The ratio column's baseline when none is given: crossbeam-channel on threads, the queue a
 /// Rust user would reach for first, so every ratio reads "how does this compare with the
@@ -79,6 +79,18 @@ pub(crate) struct BenchArgs {
     /// --python.
     #[arg(long, value_name = "DIR")]
     report: Option<PathBuf>,
+
+    /// The order the workers start in, for every contender: the assignment's
+    /// (`producers-first`) or `paired`. The report always measures the assignment's order and
+    /// adds `paired` as an ablation on a few cells.
+    #[arg(long = "spawn", value_name = "ORDER", default_value = "producers-first", value_parser = super::args::spawn_order_parser())]
+    spawn_order: SpawnOrder,
+
+    /// After each cell's timed runs, run every contender once more in counting mode, in a
+    /// fresh process: waits per item, context switches, peak queue length and peak RSS, added
+    /// to the JSON and CSV records. Implied by --report.
+    #[arg(long)]
+    count: bool,
 
     /// For testing the sum check: report this contender's sums one too high.
     #[arg(long, value_name = "IMPL", hide = true, value_parser = contender_parser().try_map(Choice::single))]
@@ -156,23 +168,33 @@ impl BenchArgs {
         chosen
     }
 
-    fn sweep(&self, python: bool) -> Sweep {
+    fn sweep(&self, python: bool) -> Result<Sweep, Failure> {
         let base = if self.quick {
             Sweep::quick()
         } else {
             Sweep::default()
         };
-        Sweep {
+        let count_with = if self.count || self.report.is_some() {
+            Some(std::env::current_exe().map_err(Failure::NoExecutable)?)
+        } else {
+            None
+        };
+        Ok(Sweep {
             num_iters: self.iters.unwrap_or(base.num_iters),
             prods_cons: self.prods_cons.clone().unwrap_or(base.prods_cons),
             capacities: self.capacity.clone().unwrap_or(base.capacities),
             contenders: self.contenders(python),
+            variants: vec![Variant {
+                spawn: self.spawn_order,
+                ..Variant::default()
+            }],
+            count_with,
             runs: self.runs.map_or(base.runs, |runs| runs as usize),
             warmups: self.warmups as usize,
             max_cell: Duration::from_secs_f64(self.max_cell_secs),
             show_progress: true,
             corrupt_sum_of: self.corrupt_sum_of,
-        }
+        })
     }
 
     fn baseline(&self, sweep: &Sweep) -> Result<Option<Contender>, BenchError> {
@@ -192,6 +214,8 @@ enum Failure {
     Bench(#[from] BenchError),
     #[error("could not write the table: {0}")]
     Io(#[from] io::Error),
+    #[error("could not find this program's executable for the counting pass: {0}")]
+    NoExecutable(io::Error),
 }
 
 /// Runs `prodcons bench`: 0 when every run had the right sum and every output was written,
@@ -213,7 +237,7 @@ fn bench(args: &BenchArgs) -> Result<(), Failure> {
     if args.wants_python() && !python {
         eprintln!("note: python3 was not found, so python-threads and python-asyncio are skipped");
     }
-    let sweep = args.sweep(python);
+    let sweep = args.sweep(python)?;
     sweep.check()?;
     let baseline = args.baseline(&sweep)?;
     let outputs = Outputs {
@@ -227,11 +251,18 @@ fn bench(args: &BenchArgs) -> Result<(), Failure> {
     let revision = revision();
     let started = Instant::now();
     let results = sweep.run()?;
+    {
+        let mut stdout = io::stdout().lock();
+        write!(stdout, "{}", render_table(&results, baseline))?;
+        stdout.flush()?;
+    }
+    // The report's side studies, on a few of the sweep's cells, after it and apart from it.
+    let studies = if outputs.report.is_some() {
+        Studies::run(&sweep)?
+    } else {
+        Studies::default()
+    };
     let wall_time = started.elapsed();
-
-    let mut stdout = io::stdout().lock();
-    write!(stdout, "{}", render_table(&results, baseline))?;
-    stdout.flush()?;
 
     let context = ReportContext {
         command: command_line(),
@@ -243,7 +274,7 @@ fn bench(args: &BenchArgs) -> Result<(), Failure> {
         max_cell: sweep.max_cell,
         wall_time,
     };
-    outputs.write(&results, &context)?;
+    outputs.write(&results, &studies, &context)?;
     Ok(())
 }
 

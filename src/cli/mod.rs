@@ -10,7 +10,9 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use args::{Cli, Command};
+use args::{Cli, Command, CountArgs};
+use prodcons::Params;
+use prodcons::harness::{Mechanism, counts_line};
 
 /// Parses the arguments, runs the command, and turns every failure into a message and an exit
 /// code: 2 for bad arguments (clap's own convention), 1 for a run that failed.
@@ -26,6 +28,7 @@ pub(crate) fn main() -> ExitCode {
     let outcome = match cli.command {
         Some(Command::Run(args)) => run::run(&args.plan()),
         Some(Command::Bench(args)) => return bench::main(&args),
+        Some(Command::Count(args)) => count(&args),
         None => run::run(&run::assignment_cells()),
     };
     match outcome {
@@ -39,4 +42,20 @@ pub(crate) fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// `prodcons count`: one counted run in this fresh process, printed as one `counts=` line.
+fn count(args: &CountArgs) -> Result<(), run::Failure> {
+    let params = Params::new(args.num_iters, args.num_prods_cons, args.capacity)?
+        .with_spawn_order(args.spawn_order);
+    let (outcome, mechanism) = Mechanism::measure_here(args.implementation, &params)?;
+    if !outcome.is_correct() {
+        return Err(run::Failure::WrongSum {
+            implementation: args.implementation,
+            computed: outcome.computed_sum,
+            expected: outcome.expected_sum,
+        });
+    }
+    writeln!(io::stdout().lock(), "{}", counts_line(&mechanism))?;
+    Ok(())
 }

@@ -2,7 +2,7 @@
 
 use std::io::{self, Write};
 
-use prodcons::{Implementation, Params, PipelineError};
+use prodcons::{Implementation, Params, PipelineError, SpawnOrder};
 
 /// What to run: each implementation once, on the same parameters.
 #[derive(Debug)]
@@ -11,6 +11,7 @@ pub(crate) struct Plan {
     pub(crate) num_iters: u64,
     pub(crate) num_prods_cons: usize,
     pub(crate) capacity: usize,
+    pub(crate) spawn_order: SpawnOrder,
 }
 
 /// Why a command failed.
@@ -35,13 +36,15 @@ pub(crate) fn assignment_cells() -> Plan {
         num_iters: 1000,
         num_prods_cons: 50,
         capacity: 10,
+        spawn_order: SpawnOrder::default(),
     }
 }
 
 /// Runs the plan, printing the assignment's three lines per implementation. With more than one
 /// implementation, each gets a header line naming it.
 pub(crate) fn run(plan: &Plan) -> Result<(), Failure> {
-    let params = Params::new(plan.num_iters, plan.num_prods_cons, plan.capacity)?;
+    let params = Params::new(plan.num_iters, plan.num_prods_cons, plan.capacity)?
+        .with_spawn_order(plan.spawn_order);
     let with_headers = plan.implementations.len() > 1;
     let mut stdout = io::stdout().lock();
     for &implementation in &plan.implementations {

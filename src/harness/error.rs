@@ -55,6 +55,17 @@ pub enum BenchError {
         #[source]
         source: PipelineError,
     },
+    /// A lane could not be set up (pinned to its cores) or counted (its counting process
+    /// failed or printed no counts).
+    #[error("{contender} could not be measured on {params}: {reason}")]
+    Lane {
+        /// Who was being measured.
+        contender: Contender,
+        /// The cell, with the lane's spawn order.
+        params: Params,
+        /// What went wrong.
+        reason: String,
+    },
     /// A Python reference ran but did not print what the harness reads.
     #[error("{contender} failed on {params}: {reason}")]
     Python {

@@ -1,4 +1,6 @@
-//! The machine-readable records: `--json` and `--csv`, with exactly the same fields.
+//! The machine-readable records: `--json` and `--csv`, with exactly the same fields: the eight
+//! timing fields first, as they have always been, then the schedule and the counting pass's
+//! fields, which are empty (`null` in JSON) when the sweep had no counting pass.
 //!
 //! Only timed rows become records; a skipped row has no times to give, and its reason is in
 //! the table and the report. So every record is a contender that completed all its timed runs
@@ -44,6 +46,28 @@ pub struct Record {
     pub min_s: f64,
     /// Slowest run, in seconds.
     pub max_s: f64,
+    /// The spawn order: `producers-first` (the assignment's) or `paired`.
+    pub spawn: String,
+    /// The cores the runs could use: `all cores` or `1 core`.
+    pub cores: String,
+    /// Counting pass: puts that found the buffer full.
+    pub put_waits: Option<u64>,
+    /// Counting pass: gets that found the buffer empty.
+    pub get_waits: Option<u64>,
+    /// Counting pass: waits of both kinds per item.
+    pub waits_per_item: Option<f64>,
+    /// Counting pass: the most items the buffer held.
+    pub peak_len: Option<u64>,
+    /// Counting pass: voluntary context switches of the whole process during the run.
+    pub voluntary_switches: Option<u64>,
+    /// Counting pass: involuntary context switches of the whole process during the run.
+    pub involuntary_switches: Option<u64>,
+    /// Counting pass: context switches of both kinds per item.
+    pub switches_per_item: Option<f64>,
+    /// Counting pass: the fresh process's peak resident memory before the run, in bytes.
+    pub rss_before_bytes: Option<u64>,
+    /// Counting pass: the fresh process's peak resident memory by the end, in bytes.
+    pub peak_rss_bytes: Option<u64>,
 }
 
 impl Record {
@@ -52,28 +76,43 @@ impl Record {
         results
             .rows
             .iter()
-            .filter_map(|row| match row.measured {
-                Measured::Timed(summary) => Some(Self {
+            .filter_map(|row| {
+                let Measured::Timed(summary) = row.measured else {
+                    return None;
+                };
+                let counted = row.mechanism;
+                let params = &row.params;
+                Some(Self {
                     implementation: row.contender.to_string(),
-                    num_iters: row.params.num_iters(),
-                    num_prods_cons: row.params.num_prods_cons(),
-                    capacity: row.params.capacity(),
+                    num_iters: params.num_iters(),
+                    num_prods_cons: params.num_prods_cons(),
+                    capacity: params.capacity(),
                     runs: summary.runs,
                     median_s: summary.median.as_secs_f64(),
                     min_s: summary.min.as_secs_f64(),
                     max_s: summary.max.as_secs_f64(),
-                }),
-                Measured::Skipped(_) => None,
+                    spawn: row.variant.spawn.to_string(),
+                    cores: row.variant.cores.to_string(),
+                    put_waits: counted.map(|m| m.put_waits),
+                    get_waits: counted.map(|m| m.get_waits),
+                    waits_per_item: counted.map(|m| m.waits_per_item(params)),
+                    peak_len: counted.map(|m| m.peak_len),
+                    voluntary_switches: counted.map(|m| m.voluntary_switches),
+                    involuntary_switches: counted.map(|m| m.involuntary_switches),
+                    switches_per_item: counted.map(|m| m.switches_per_item(params)),
+                    rss_before_bytes: counted.map(|m| m.rss_before_bytes),
+                    peak_rss_bytes: counted.map(|m| m.peak_rss_bytes),
+                })
             })
             .collect()
     }
 }
 
 /// Writes the records as a JSON array.
-pub(crate) fn write_json(results: &SweepResults, path: &Path) -> Result<(), BenchError> {
+pub(crate) fn write_json(records: &[Record], path: &Path) -> Result<(), BenchError> {
     let file = File::create(path).map_err(BenchError::write(path))?;
     let mut out = BufWriter::new(file);
-    serde_json::to_writer_pretty(&mut out, &Record::all(results))
+    serde_json::to_writer_pretty(&mut out, records)
         .map_err(|error| BenchError::write(path)(error.into()))?;
     writeln!(out)
         .and_then(|()| out.flush())
@@ -81,13 +120,13 @@ pub(crate) fn write_json(results: &SweepResults, path: &Path) -> Result<(), Benc
 }
 
 /// Writes the records as CSV with a header line.
-pub(crate) fn write_csv(results: &SweepResults, path: &Path) -> Result<(), BenchError> {
+pub(crate) fn write_csv(records: &[Record], path: &Path) -> Result<(), BenchError> {
     let csv_error = |source| BenchError::Csv {
         path: path.to_owned(),
         source,
     };
     let mut writer = csv::Writer::from_path(path).map_err(csv_error)?;
-    for record in Record::all(results) {
+    for record in records {
         writer.serialize(record).map_err(csv_error)?;
     }
     writer.flush().map_err(BenchError::write(path))

@@ -23,27 +23,36 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod child;
 mod contender;
+mod cores;
 mod error;
 mod export;
 mod floors;
 mod machine;
+mod mechanism;
 mod outputs;
 mod plots;
 mod progress;
 mod python;
 mod report;
 mod stats;
+mod studies;
 mod sweep;
 mod table;
+mod variant;
 
 pub use contender::{Contender, Floor, PythonRef, UnknownContender};
+pub use cores::{Cores, Pinned};
 pub use error::BenchError;
 pub use export::Record;
 pub use machine::Machine;
+pub use mechanism::{Mechanism, counts_line};
 pub use outputs::Outputs;
 pub use python::python3_available;
 pub use report::{ReportContext, revision};
 pub use stats::Summary;
+pub use studies::Studies;
 pub use sweep::{Measured, Row, Sweep, SweepResults};
 pub use table::render_table;
+pub use variant::Variant;

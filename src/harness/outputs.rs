@@ -6,9 +6,11 @@ use std::fs::{self, File, OpenOptions};
 use std::path::{Path, PathBuf};
 
 use super::error::BenchError;
+use super::export::Record;
 use super::export::{write_csv, write_json};
 use super::plots::write_plots;
 use super::report::{ReportContext, write_report};
+use super::studies::Studies;
 use super::sweep::SweepResults;
 
 /// The files and directories to write. Every field is optional.
@@ -50,8 +52,10 @@ impl Outputs {
             fs::create_dir_all(dir).map_err(BenchError::write(dir))?;
         }
         if let Some(dir) = &self.report {
-            let figures = dir.join("figures");
-            fs::create_dir_all(&figures).map_err(BenchError::write(&figures))?;
+            for sub in ["figures", "data"] {
+                let sub = dir.join(sub);
+                fs::create_dir_all(&sub).map_err(BenchError::write(&sub))?;
+            }
             touch(&dir.join("report.md"))?;
         }
         Ok(())
@@ -63,7 +67,7 @@ impl Outputs {
     /// # if prodcons::BUILT_WITH_LOOM { return; }
     /// use std::path::PathBuf;
     /// use std::time::Duration;
-    /// use prodcons::harness::{Machine, Outputs, ReportContext, Sweep};
+    /// use prodcons::harness::{Machine, Outputs, ReportContext, Studies, Sweep};
     ///
     /// let sweep = Sweep { prods_cons: vec![2], capacities: vec![0], contenders: vec!["tasks".parse().unwrap()], ..Sweep::quick() };
     /// let results = sweep.run().unwrap();
@@ -79,26 +83,39 @@ impl Outputs {
     /// };
     /// let file = std::env::temp_dir().join(format!("prodcons-write-doc-{}.csv", std::process::id()));
     /// let outputs = Outputs { csv: Some(file.clone()), ..Outputs::default() };
-    /// outputs.write(&results, &context).unwrap();
+    /// outputs.write(&results, &Studies::default(), &context).unwrap();
     /// assert!(std::fs::read_to_string(&file).unwrap().starts_with("impl,num_iters"));
     /// # std::fs::remove_file(&file).unwrap();
     ///
     /// let nowhere = Outputs { json: Some(PathBuf::from("/no/such/dir/bench.json")), ..Outputs::default() };
-    /// assert!(nowhere.write(&results, &context).is_err());
+    /// assert!(nowhere.write(&results, &Studies::default(), &context).is_err());
     /// ```
-    pub fn write(&self, results: &SweepResults, context: &ReportContext) -> Result<(), BenchError> {
+    pub fn write(
+        &self,
+        results: &SweepResults,
+        studies: &Studies,
+        context: &ReportContext,
+    ) -> Result<(), BenchError> {
+        let records = Record::all(results);
         if let Some(path) = &self.json {
-            write_json(results, path)?;
+            write_json(&records, path)?;
         }
         if let Some(path) = &self.csv {
-            write_csv(results, path)?;
+            write_csv(&records, path)?;
         }
         if let Some(dir) = &self.svg {
             write_plots(results, dir)?;
         }
         if let Some(dir) = &self.report {
             let figures = write_plots(results, &dir.join("figures"))?;
-            write_report(results, context, &figures, &dir.join("report.md"))?;
+            // Every row, the side studies' too, for readers who want more than the report.
+            let mut every = records;
+            for study in [&studies.ablation, &studies.cores].into_iter().flatten() {
+                every.extend(Record::all(study));
+            }
+            write_json(&every, &dir.join("data/results.json"))?;
+            write_csv(&every, &dir.join("data/results.csv"))?;
+            write_report(results, studies, context, &figures, &dir.join("report.md"))?;
         }
         Ok(())
     }

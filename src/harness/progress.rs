@@ -12,7 +12,6 @@ use std::time::Duration;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::contender::{Contender, Floor, PythonRef};
-use super::sweep::Sweep;
 use crate::pipeline::{Implementation, Params};
 
 pub(crate) struct Progress {
@@ -30,8 +29,14 @@ pub(crate) struct Progress {
 }
 
 impl Progress {
-    pub(crate) fn new(sweep: &Sweep, cells: &[Params]) -> Self {
-        let bar = if sweep.show_progress {
+    pub(crate) fn new(
+        lanes: &[Contender],
+        cells: &[Params],
+        rounds: usize,
+        max_cell: Duration,
+        show: bool,
+    ) -> Self {
+        let bar = if show {
             ProgressBar::new(0)
         } else {
             ProgressBar::hidden()
@@ -40,23 +45,22 @@ impl Progress {
         if let Ok(style) = ProgressStyle::with_template(template) {
             bar.set_style(style.progress_chars("=> "));
         }
-        let rounds = sweep.warmups + sweep.runs;
         let estimate_ms = cells
             .iter()
             .map(|params| {
                 let model = |&contender| model_ms(contender, params);
-                sweep.contenders.iter().map(model).collect()
+                lanes.iter().map(model).collect()
             })
             .collect();
-        let slots = sweep.contenders.len();
+        let slots = lanes.len();
         let mut progress = Self {
             bar,
             estimate_ms,
             runs_left: vec![vec![rounds; slots]; cells.len()],
-            contenders: sweep.contenders.clone(),
+            contenders: lanes.to_vec(),
             measured_ms: vec![0.0; slots],
             modelled_ms: vec![0.0; slots],
-            max_cell_ms: sweep.max_cell.as_secs_f64() * 1e3,
+            max_cell_ms: max_cell.as_secs_f64() * 1e3,
             done_ms: 0.0,
         };
         progress.rescale();

@@ -1,33 +1,40 @@
 //! The assignment's Python programs, run with `python3` as child processes.
 //!
 //! The scripts in `python/` are compiled into the binary, so `prodcons bench --python` works
-//! from any directory; `python3 -c SCRIPT N P C` runs them. Each prints the assignment's three
+//! from any directory: each run writes them to a fresh temporary folder, runs
+//! `python3 FOLDER/SCRIPT N P C ORDER`, and removes the folder. Each prints the assignment's three
 //! lines and `elapsed_s=SECONDS`, timed inside Python so that interpreter start-up is not
 //! counted, as it is not in the assignment.
 
-use std::io::Read;
-use std::process::{Child, Command, ExitStatus, Stdio};
-use std::thread;
-use std::time::{Duration, Instant};
+use std::fs;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
 
+use super::child::{self, ChildFailure};
 use super::contender::PythonRef;
+use super::mechanism::{Mechanism, parse_counts};
 use crate::pipeline::{Outcome, Params};
 
-const THREADS_SCRIPT: &str = include_str!("../../python/pc_threads.py");
-const ASYNCIO_SCRIPT: &str = include_str!("../../python/pc_asyncio.py");
+/// The scripts, with the file names they import each other by.
+const SCRIPTS: [(&str, &str); 3] = [
+    ("pc_threads.py", include_str!("../../python/pc_threads.py")),
+    ("pc_asyncio.py", include_str!("../../python/pc_asyncio.py")),
+    (
+        "mechanism_counts.py",
+        include_str!("../../python/mechanism_counts.py"),
+    ),
+];
 
-/// The interpreter the harness runs.
+/// The interpreter, looked up on the PATH.
 const PYTHON: &str = "python3";
 
-/// How often a running child is checked on; its time is measured inside Python, so this only
-/// decides how soon the harness notices it has finished.
-const POLL: Duration = Duration::from_millis(2);
-
-/// Whether `python3` can be started here.
+/// Whether `python3` can be started.
 ///
 /// ```
 /// # if prodcons::BUILT_WITH_LOOM { return; }
-/// // Either answer is fine: the bench skips the Python references where it is false.
+/// // Either answer is fine; it must not panic.
 /// let _ = prodcons::harness::python3_available();
 /// ```
 pub fn python3_available() -> bool {
@@ -40,86 +47,80 @@ pub fn python3_available() -> bool {
         .is_ok_and(|status| status.success())
 }
 
-/// Why a Python run produced no outcome.
-#[derive(Debug)]
-pub(crate) enum PythonFailure {
-    /// It ran past its time limit and was killed: the cell is skipped, not failed.
-    TimedOut(Duration),
-    /// It could not be started, failed, or printed something the harness cannot read.
-    Broken(String),
-}
+/// Why a Python reference gave no outcome.
+pub(crate) type PythonFailure = ChildFailure;
 
-/// Runs one reference once, killing it if it runs longer than `limit`.
+/// Runs the assignment's program for `reference` on the cell, in its spawn order, and reads the
+/// time it measured itself.
 pub(crate) fn run(
     reference: PythonRef,
     params: &Params,
     limit: Duration,
 ) -> Result<Outcome, PythonFailure> {
-    let script = match reference {
-        PythonRef::Threads => THREADS_SCRIPT,
-        PythonRef::Asyncio => ASYNCIO_SCRIPT,
-    };
-    let mut child = Command::new(PYTHON)
-        .arg("-c")
-        .arg(script)
-        .args([
-            params.num_iters().to_string(),
-            params.num_prods_cons().to_string(),
-            params.capacity().to_string(),
-        ])
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|error| PythonFailure::Broken(format!("could not start {PYTHON}: {error}")))?;
-    // Drain both pipes while waiting, so a chatty child cannot block on a full pipe.
-    let stdout = drain(child.stdout.take());
-    let stderr = drain(child.stderr.take());
-    let status = wait_or_kill(&mut child, limit);
-    let (stdout, stderr) = (joined(stdout), joined(stderr));
-    let status = status.map_err(|()| PythonFailure::TimedOut(limit))?;
-    if !status.success() {
-        return Err(PythonFailure::Broken(format!(
-            "{PYTHON} exited with {status}: {}",
-            stderr.trim()
-        )));
-    }
+    let scripts = Scripts::write()?;
+    let stdout = child::run(scripts.command(reference, params), limit)?;
     parse_output(&stdout).map_err(|reason| {
         PythonFailure::Broken(format!("{reason}; it printed {:?}", stdout.trim()))
     })
 }
 
-/// Waits for the child; past `limit`, kills it and reaps it, so no zombie is left behind.
-fn wait_or_kill(child: &mut Child, limit: Duration) -> Result<ExitStatus, ()> {
-    let deadline = Instant::now() + limit;
-    loop {
-        match child.try_wait() {
-            Ok(Some(status)) => return Ok(status),
-            Ok(None) if Instant::now() < deadline => thread::sleep(POLL),
-            _ => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(());
-            }
-        }
+/// Runs the program for `reference` in its counting mode, in a fresh interpreter.
+pub(crate) fn count(
+    reference: PythonRef,
+    params: &Params,
+    limit: Duration,
+) -> Result<Mechanism, PythonFailure> {
+    let scripts = Scripts::write()?;
+    let mut command = scripts.command(reference, params);
+    command.arg("--count");
+    let stdout = child::run(command, limit)?;
+    parse_counts(&stdout).map_err(PythonFailure::Broken)
+}
+
+/// A temporary folder holding the scripts compiled into this binary, removed when dropped.
+/// The counting mode imports a module from beside its script, which `python3 -c` could not.
+/// Interpreter start-up is not timed, so running from files costs the timings nothing.
+struct Scripts(PathBuf);
+
+impl Scripts {
+    fn write() -> Result<Self, PythonFailure> {
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let unique = NEXT.fetch_add(1, Ordering::Relaxed);
+        let name = format!("prodcons-python-{}-{unique}", std::process::id());
+        let scripts = Self(std::env::temp_dir().join(name));
+        let written = fs::create_dir_all(&scripts.0).and_then(|()| {
+            SCRIPTS
+                .iter()
+                .try_for_each(|(name, text)| fs::write(scripts.0.join(name), text))
+        });
+        written.map_err(|error| {
+            PythonFailure::Broken(format!("could not write the Python scripts: {error}"))
+        })?;
+        Ok(scripts)
+    }
+
+    fn command(&self, reference: PythonRef, params: &Params) -> Command {
+        let script = match reference {
+            PythonRef::Threads => "pc_threads.py",
+            PythonRef::Asyncio => "pc_asyncio.py",
+        };
+        let mut command = Command::new(PYTHON);
+        command.arg(self.0.join(script)).args([
+            params.num_iters().to_string(),
+            params.num_prods_cons().to_string(),
+            params.capacity().to_string(),
+            params.spawn_order().name().to_owned(),
+        ]);
+        command
     }
 }
 
-fn drain(pipe: Option<impl Read + Send + 'static>) -> thread::JoinHandle<String> {
-    thread::spawn(move || {
-        let mut text = String::new();
-        if let Some(mut pipe) = pipe {
-            let _ = pipe.read_to_string(&mut text);
-        }
-        text
-    })
+impl Drop for Scripts {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.0);
+    }
 }
 
-fn joined(reader: thread::JoinHandle<String>) -> String {
-    reader.join().unwrap_or_default()
-}
-
-/// Reads the two sums and `elapsed_s=` from a reference's output.
 fn parse_output(stdout: &str) -> Result<Outcome, String> {
     let field = |prefix: &str| {
         stdout

@@ -1,14 +1,18 @@
 //! The sweep: every cell of `numProdsCons × capacity`, every contender on each, interleaved.
 
 use std::collections::HashMap;
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+use super::child::ChildFailure;
 use super::contender::Contender;
 use super::error::BenchError;
 use super::floors;
+use super::mechanism::{self, Mechanism};
 use super::progress::Progress;
 use super::python::{self, PythonFailure};
 use super::stats::Summary;
+use super::variant::Variant;
 use crate::pipeline::{Outcome, Params, PipelineError};
 
 /// What to measure, and how carefully. [`Default`] is the full sweep without Python;
@@ -42,6 +46,13 @@ pub struct Sweep {
     pub capacities: Vec<usize>,
     /// Who runs on every cell, in this order within a round (each round starts one later).
     pub contenders: Vec<Contender>,
+    /// The schedules every contender runs under on every cell, each its own lane, interleaved
+    /// with the rest. The default is the assignment's schedule alone.
+    pub variants: Vec<Variant>,
+    /// The `prodcons` executable for the counting pass: after a cell's timed runs, each lane
+    /// runs once more in counting mode, in a fresh process (see [`Mechanism`]). `None` skips
+    /// the pass.
+    pub count_with: Option<PathBuf>,
     /// Timed runs per contender per cell.
     pub runs: usize,
     /// Untimed runs per contender per cell before the timed ones.
@@ -64,6 +75,8 @@ impl Default for Sweep {
             prods_cons: vec![1, 10, 50, 100, 500, 1000],
             capacities: vec![0, 1, 10, 100, 1000],
             contenders: Contender::all(false),
+            variants: vec![Variant::default()],
+            count_with: None,
             runs: 7,
             warmups: 1,
             max_cell: Duration::from_secs(60),
@@ -111,6 +124,7 @@ impl Sweep {
             ("--prods-cons", self.prods_cons.is_empty()),
             ("--capacity", self.capacities.is_empty()),
             ("--impl", self.contenders.is_empty()),
+            ("variants", self.variants.is_empty()),
         ] {
             if empty {
                 return Err(BenchError::EmptyList(list));
@@ -149,7 +163,13 @@ impl Sweep {
     pub fn run(&self) -> Result<SweepResults, BenchError> {
         self.check()?;
         let cells = self.cells()?;
-        let mut progress = Progress::new(self, &cells);
+        let lanes: Vec<Contender> = self
+            .variants
+            .iter()
+            .flat_map(|_| self.contenders.iter().copied())
+            .collect();
+        let rounds = self.warmups + self.runs + usize::from(self.count_with.is_some());
+        let mut progress = Progress::new(&lanes, &cells, rounds, self.max_cell, self.show_progress);
         let mut too_slow = TooSlow::default();
         let mut rows = Vec::with_capacity(cells.len() * self.contenders.len());
         for (index, params) in cells.iter().enumerate() {
@@ -166,6 +186,7 @@ impl Sweep {
             prods_cons: self.prods_cons.clone(),
             capacities: self.capacities.clone(),
             contenders: self.contenders.clone(),
+            variants: self.variants.clone(),
             rows,
         })
     }
@@ -201,7 +222,9 @@ pub struct SweepResults {
     pub capacities: Vec<usize>,
     /// The contenders, in the order given.
     pub contenders: Vec<Contender>,
-    /// One row per cell and contender, cells in sweep order.
+    /// The schedules each contender ran under.
+    pub variants: Vec<Variant>,
+    /// One row per cell, contender and variant, cells in sweep order.
     pub rows: Vec<Row>,
 }
 
@@ -237,35 +260,60 @@ impl SweepResults {
             .min_by_key(|value| value.abs_diff(target))
     }
 
-    /// The summary of `contender` on the cell, if it was timed there.
+    /// The summary of `contender` on the cell under the first variant, if it was timed there.
     pub(crate) fn summary(
         &self,
         contender: Contender,
         num_prods_cons: usize,
         capacity: usize,
     ) -> Option<Summary> {
-        self.rows.iter().find_map(|row| match row.measured {
-            Measured::Timed(summary)
-                if row.contender == contender
-                    && row.params.num_prods_cons() == num_prods_cons
-                    && row.params.capacity() == capacity =>
-            {
-                Some(summary)
-            }
-            _ => None,
+        let variant = *self.variants.first()?;
+        self.row(contender, variant, num_prods_cons, capacity)?
+            .summary()
+    }
+
+    /// The row of `contender` under `variant` on the cell, if the sweep had one.
+    pub(crate) fn row(
+        &self,
+        contender: Contender,
+        variant: Variant,
+        num_prods_cons: usize,
+        capacity: usize,
+    ) -> Option<&Row> {
+        self.rows.iter().find(|row| {
+            row.contender == contender
+                && row.variant == variant
+                && row.params.num_prods_cons() == num_prods_cons
+                && row.params.capacity() == capacity
         })
     }
 }
 
-/// One contender on one cell: see [`SweepResults`] for an example.
+/// One contender under one variant on one cell: see [`SweepResults`] for an example.
 #[derive(Clone, Debug)]
 pub struct Row {
     /// Who ran.
     pub contender: Contender,
+    /// The schedule it ran under; `params` carries the same spawn order.
+    pub variant: Variant,
     /// The cell.
     pub params: Params,
     /// What came of it.
     pub measured: Measured,
+    /// Every timed run's time, in the order run; empty when skipped.
+    pub times: Vec<Duration>,
+    /// What the counting pass measured, when the sweep had one and the lane was not skipped.
+    pub mechanism: Option<Mechanism>,
+}
+
+impl Row {
+    /// The summary of the timed runs, if the row was timed.
+    pub fn summary(&self) -> Option<Summary> {
+        match self.measured {
+            Measured::Timed(summary) => Some(summary),
+            Measured::Skipped(_) => None,
+        }
+    }
 }
 
 /// What came of one contender on one cell: see [`SweepResults`] for an example.
@@ -280,19 +328,19 @@ pub enum Measured {
 /// The smallest `numProdsCons`, per contender and capacity, at which the time guard skipped a
 /// contender: bigger cells of the same capacity cost more, so they are skipped without a try.
 #[derive(Default)]
-struct TooSlow(HashMap<(Contender, usize), usize>);
+struct TooSlow(HashMap<(Contender, Variant, usize), usize>);
 
 impl TooSlow {
-    fn record(&mut self, contender: Contender, params: &Params) {
+    fn record(&mut self, contender: Contender, variant: Variant, params: &Params) {
         let smallest = self
             .0
-            .entry((contender, params.capacity()))
+            .entry((contender, variant, params.capacity()))
             .or_insert(params.num_prods_cons());
         *smallest = (*smallest).min(params.num_prods_cons());
     }
 
-    fn reason(&self, contender: Contender, params: &Params) -> Option<String> {
-        let &smallest = self.0.get(&(contender, params.capacity()))?;
+    fn reason(&self, contender: Contender, variant: Variant, params: &Params) -> Option<String> {
+        let &smallest = self.0.get(&(contender, variant, params.capacity()))?;
         (params.num_prods_cons() > smallest)
             .then(|| format!("already over --max-cell-secs at numProdsCons = {smallest}"))
     }
@@ -305,9 +353,12 @@ struct Cell<'a> {
     params: &'a Params,
 }
 
-/// One contender's progress through a cell.
+/// One contender's progress through a cell under one variant.
 struct Lane {
     contender: Contender,
+    variant: Variant,
+    /// The cell with the variant's spawn order.
+    params: Params,
     timed: Vec<Duration>,
     /// Wall-clock time spent on this cell so far, process start-up included.
     spent: Duration,
@@ -320,15 +371,20 @@ impl Cell<'_> {
     /// each round starts one contender later, so that none is always first after a pause.
     fn run(&self, too_slow: &mut TooSlow, progress: &mut Progress) -> Result<Vec<Row>, BenchError> {
         let sweep = self.sweep;
+        let known_slow: &TooSlow = too_slow;
         let mut lanes: Vec<Lane> = sweep
-            .contenders
+            .variants
             .iter()
-            .map(|&contender| Lane {
-                contender,
-                timed: Vec::with_capacity(sweep.runs),
-                spent: Duration::ZERO,
-                fastest: Duration::MAX,
-                skipped: too_slow.reason(contender, self.params),
+            .flat_map(|&variant| {
+                sweep.contenders.iter().map(move |&contender| Lane {
+                    contender,
+                    variant,
+                    params: self.params.with_spawn_order(variant.spawn),
+                    timed: Vec::with_capacity(sweep.runs),
+                    spent: Duration::ZERO,
+                    fastest: Duration::MAX,
+                    skipped: known_slow.reason(contender, variant, self.params),
+                })
             })
             .collect();
         for (slot, lane) in lanes.iter().enumerate() {
@@ -345,10 +401,10 @@ impl Cell<'_> {
                 if lane.skipped.is_some() {
                     continue;
                 }
-                progress.starting(self.params, lane.contender, round, rounds);
+                progress.starting(&lane.params, lane.contender, round, rounds);
                 let budget = sweep.max_cell.saturating_sub(lane.spent);
                 let wall = Instant::now();
-                let attempt = self.attempt(lane.contender, budget)?;
+                let attempt = self.attempt(lane, budget)?;
                 let took = wall.elapsed();
                 progress.ran(self.index, slot, took);
                 lane.spent += took;
@@ -359,7 +415,7 @@ impl Cell<'_> {
                         too_slow: slow,
                     } => {
                         if slow {
-                            too_slow.record(lane.contender, self.params);
+                            too_slow.record(lane.contender, lane.variant, self.params);
                         }
                         lane.skipped = Some(reason);
                         progress.dropped(self.index, slot);
@@ -373,7 +429,7 @@ impl Cell<'_> {
                 let rounds_left = (rounds - round - 1) as u32;
                 let projected = lane.spent + lane.fastest * rounds_left;
                 if rounds_left > 0 && projected > sweep.max_cell {
-                    too_slow.record(lane.contender, self.params);
+                    too_slow.record(lane.contender, lane.variant, self.params);
                     lane.skipped = Some(format!(
                         "projected {:.1} s > --max-cell-secs {}",
                         projected.as_secs_f64(),
@@ -383,22 +439,77 @@ impl Cell<'_> {
                 }
             }
         }
-        Ok(lanes
-            .into_iter()
-            .map(|lane| Row {
+        let mut rows = Vec::with_capacity(lanes.len());
+        for (slot, lane) in lanes.into_iter().enumerate() {
+            let mechanism = match lane.skipped {
+                None => self.count(&lane, progress, slot)?,
+                Some(_) => None,
+            };
+            rows.push(Row {
                 contender: lane.contender,
-                params: *self.params,
+                variant: lane.variant,
+                params: lane.params,
                 measured: match (lane.skipped, Summary::of(&lane.timed)) {
                     (None, Some(summary)) => Measured::Timed(summary),
                     (reason, _) => Measured::Skipped(reason.unwrap_or_default()),
                 },
-            })
-            .collect())
+                times: lane.timed,
+                mechanism,
+            });
+        }
+        Ok(rows)
     }
 
-    /// Runs `contender` once and checks its sum.
-    fn attempt(&self, contender: Contender, budget: Duration) -> Result<Attempt, BenchError> {
-        let params = self.params;
+    /// The counting pass for one lane, after every lane's timed runs on this cell: one more
+    /// run, in counting mode, in a fresh process. A count that runs out of time is left out;
+    /// a count that fails is an error, as a failed timed run is.
+    fn count(
+        &self,
+        lane: &Lane,
+        progress: &mut Progress,
+        slot: usize,
+    ) -> Result<Option<Mechanism>, BenchError> {
+        let Some(exe) = &self.sweep.count_with else {
+            return Ok(None);
+        };
+        let limit = self.sweep.max_cell;
+        let _pinned = lane
+            .variant
+            .cores
+            .pin()
+            .map_err(|reason| self.failed(lane, reason))?;
+        let wall = Instant::now();
+        let counted = match lane.contender {
+            Contender::Pipeline(implementation) => {
+                mechanism::count_in_child(exe, implementation, &lane.params, limit)
+            }
+            Contender::Python(reference) => python::count(reference, &lane.params, limit),
+            Contender::Floor(_) => return Ok(None),
+        };
+        progress.ran(self.index, slot, wall.elapsed());
+        match counted {
+            Ok(mechanism) => Ok(Some(mechanism)),
+            Err(ChildFailure::TimedOut(_)) => Ok(None),
+            Err(ChildFailure::Broken(reason)) => Err(self.failed(lane, reason)),
+        }
+    }
+
+    fn failed(&self, lane: &Lane, reason: String) -> BenchError {
+        BenchError::Lane {
+            contender: lane.contender,
+            params: lane.params,
+            reason,
+        }
+    }
+
+    /// Runs the lane's contender once under its variant and checks its sum.
+    fn attempt(&self, lane: &Lane, budget: Duration) -> Result<Attempt, BenchError> {
+        let (contender, params) = (lane.contender, &lane.params);
+        let _pinned = lane
+            .variant
+            .cores
+            .pin()
+            .map_err(|reason| self.failed(lane, reason))?;
         let ran = match contender {
             Contender::Pipeline(implementation) => implementation.run(params),
             Contender::Floor(floor) => floors::run(floor, params),

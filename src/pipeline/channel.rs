@@ -9,7 +9,7 @@ use std::future::Future;
 use super::error::PipelineError;
 use super::params::Params;
 use crate::loom::sync::Arc;
-use crate::queue::{AsyncQueue, BlockingQueue};
+use crate::queue::{AsyncQueue, BlockingQueue, TryGetError, TryPutError};
 
 /// The channel is closed (ours) or disconnected (crossbeam's): the worker should stop.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -18,6 +18,9 @@ pub(crate) struct Closed;
 /// The end producers put into, from a thread.
 pub(crate) trait Sender<T>: Clone + Send + 'static {
     fn put(&self, item: T) -> Result<(), Closed>;
+    /// A put that never waits: `Ok(Err(item))` hands the item back when the channel is full.
+    /// Counted runs call it first, to tell a put that had to wait from one that did not.
+    fn try_put(&self, item: T) -> Result<Result<(), T>, Closed>;
     /// How many items the channel holds now; traced runs check it against the capacity.
     fn len(&self) -> usize;
     /// Releases every worker blocked on this channel, on either end.
@@ -27,6 +30,8 @@ pub(crate) trait Sender<T>: Clone + Send + 'static {
 /// The end consumers take from, from a thread.
 pub(crate) trait Receiver<T>: Clone + Send + 'static {
     fn get(&self) -> Result<T, Closed>;
+    /// A get that never waits: `Ok(None)` when the channel is empty.
+    fn try_get(&self) -> Result<Option<T>, Closed>;
     /// Releases every worker blocked on this channel, on either end.
     fn close(&self);
 }
@@ -43,6 +48,9 @@ pub(crate) trait ThreadChannel {
 /// The end producers put into, from a task.
 pub(crate) trait AsyncSender<T>: Clone + Send + Sync + 'static {
     fn put(&self, item: T) -> impl Future<Output = Result<(), Closed>> + Send;
+    /// A put that never waits: `Ok(Err(item))` hands the item back when the channel is full.
+    /// Counted runs call it first, to tell a put that had to wait from one that did not.
+    fn try_put(&self, item: T) -> Result<Result<(), T>, Closed>;
     /// How many items the channel holds now; traced runs check it against the capacity.
     fn len(&self) -> usize;
     /// Releases every task waiting on this channel, on either end.
@@ -52,6 +60,8 @@ pub(crate) trait AsyncSender<T>: Clone + Send + Sync + 'static {
 /// The end consumers take from, from a task.
 pub(crate) trait AsyncReceiver<T>: Clone + Send + Sync + 'static {
     fn get(&self) -> impl Future<Output = Result<T, Closed>> + Send;
+    /// A get that never waits: `Ok(None)` when the channel is empty.
+    fn try_get(&self) -> Result<Option<T>, Closed>;
     /// Releases every task waiting on this channel, on either end.
     fn close(&self);
 }
@@ -68,9 +78,29 @@ pub(crate) trait TaskChannel {
 /// Our queues: [`BlockingQueue`] for threads, [`AsyncQueue`] for tasks.
 pub(crate) struct OurQueues;
 
+fn from_try_put<T>(attempt: Result<(), TryPutError<T>>) -> Result<Result<(), T>, Closed> {
+    match attempt {
+        Ok(()) => Ok(Ok(())),
+        Err(TryPutError::Full(item)) => Ok(Err(item)),
+        Err(TryPutError::Closed(_)) => Err(Closed),
+    }
+}
+
+fn from_try_get<T>(attempt: Result<T, TryGetError>) -> Result<Option<T>, Closed> {
+    match attempt {
+        Ok(item) => Ok(Some(item)),
+        Err(TryGetError::Empty) => Ok(None),
+        Err(TryGetError::Closed) => Err(Closed),
+    }
+}
+
 impl<T: Send + 'static> Sender<T> for Arc<BlockingQueue<T>> {
     fn put(&self, item: T) -> Result<(), Closed> {
         BlockingQueue::put(self, item).map_err(|_| Closed)
+    }
+
+    fn try_put(&self, item: T) -> Result<Result<(), T>, Closed> {
+        from_try_put(BlockingQueue::try_put(self, item))
     }
 
     fn len(&self) -> usize {
@@ -85,6 +115,10 @@ impl<T: Send + 'static> Sender<T> for Arc<BlockingQueue<T>> {
 impl<T: Send + 'static> Receiver<T> for Arc<BlockingQueue<T>> {
     fn get(&self) -> Result<T, Closed> {
         BlockingQueue::get(self).map_err(|_| Closed)
+    }
+
+    fn try_get(&self) -> Result<Option<T>, Closed> {
+        from_try_get(BlockingQueue::try_get(self))
     }
 
     fn close(&self) {
@@ -107,6 +141,10 @@ impl<T: Send + 'static> AsyncSender<T> for Arc<AsyncQueue<T>> {
         AsyncQueue::put(self, item).await.map_err(|_| Closed)
     }
 
+    fn try_put(&self, item: T) -> Result<Result<(), T>, Closed> {
+        from_try_put(AsyncQueue::try_put(self, item))
+    }
+
     fn len(&self) -> usize {
         AsyncQueue::len(self)
     }
@@ -119,6 +157,10 @@ impl<T: Send + 'static> AsyncSender<T> for Arc<AsyncQueue<T>> {
 impl<T: Send + 'static> AsyncReceiver<T> for Arc<AsyncQueue<T>> {
     async fn get(&self) -> Result<T, Closed> {
         AsyncQueue::get(self).await.map_err(|_| Closed)
+    }
+
+    fn try_get(&self) -> Result<Option<T>, Closed> {
+        from_try_get(AsyncQueue::try_get(self))
     }
 
     fn close(&self) {
@@ -144,6 +186,14 @@ impl<T: Send + 'static> Sender<T> for crossbeam_channel::Sender<T> {
         self.send(item).map_err(|_| Closed)
     }
 
+    fn try_put(&self, item: T) -> Result<Result<(), T>, Closed> {
+        match self.try_send(item) {
+            Ok(()) => Ok(Ok(())),
+            Err(crossbeam_channel::TrySendError::Full(item)) => Ok(Err(item)),
+            Err(crossbeam_channel::TrySendError::Disconnected(_)) => Err(Closed),
+        }
+    }
+
     fn len(&self) -> usize {
         crossbeam_channel::Sender::len(self)
     }
@@ -156,6 +206,14 @@ impl<T: Send + 'static> Sender<T> for crossbeam_channel::Sender<T> {
 impl<T: Send + 'static> Receiver<T> for crossbeam_channel::Receiver<T> {
     fn get(&self) -> Result<T, Closed> {
         self.recv().map_err(|_| Closed)
+    }
+
+    fn try_get(&self) -> Result<Option<T>, Closed> {
+        match self.try_recv() {
+            Ok(item) => Ok(Some(item)),
+            Err(crossbeam_channel::TryRecvError::Empty) => Ok(None),
+            Err(crossbeam_channel::TryRecvError::Disconnected) => Err(Closed),
+        }
     }
 
     fn close(&self) {}

@@ -6,6 +6,7 @@
 //! driver paired with a queue: ours, or a peer's ([`peers`]).
 
 mod channel;
+mod counting;
 mod error;
 mod faults;
 mod os_limits;
@@ -13,6 +14,7 @@ mod outcome;
 mod params;
 mod peers;
 mod release;
+mod spawn_order;
 mod tally;
 mod tasks;
 mod threads;
@@ -21,10 +23,12 @@ mod trace;
 use std::fmt;
 use std::str::FromStr;
 
+pub use counting::Counts;
 pub use error::{PipelineError, Role};
 pub use faults::Faults;
 pub use outcome::{Outcome, python_round3};
 pub use params::Params;
+pub use spawn_order::{SpawnOrder, UnknownSpawnOrder};
 pub use trace::{InvariantViolation, Tag, Trace};
 
 // The bench's floors guard their spawns with the same checks as the drivers.
@@ -32,6 +36,7 @@ pub(crate) use tasks::check_task_count;
 pub(crate) use threads::{check_thread_headroom, worker_builder};
 
 use channel::{Crossbeam, OurQueues};
+use counting::Counter;
 use peers::{AsyncChannel, Kanal, KanalAsync};
 use tasks::Scheduler;
 use trace::{Probe, Recorder, Untraced};
@@ -188,6 +193,37 @@ impl Implementation {
         let outcome = self.run_probed(params, &Faults::default(), &recorder)?;
         let trace = recorder.into_trace(params, &outcome);
         Ok((outcome, trace))
+    }
+
+    /// Runs `pc` once in counting mode, and returns what it saw of the buffer: how many puts
+    /// and gets had to wait, and how full the buffer got (see [`Counts`]).
+    ///
+    /// Counting adds work to every put and take, so a counted run is for explaining times,
+    /// not for taking them.
+    ///
+    /// ```
+    /// # if prodcons::BUILT_WITH_LOOM { return; }
+    /// use prodcons::{Implementation, Params, PipelineError, SpawnOrder};
+    ///
+    /// // Tasks on one thread, the assignment's order: every producer fills the buffer or
+    /// // parks on it before any consumer exists.
+    /// let params = Params::new(50, 4, 1).unwrap();
+    /// let (outcome, counts) = Implementation::Tasks.run_counted(&params).unwrap();
+    /// assert!(outcome.is_correct());
+    /// assert_eq!(counts.peak_len, 1);
+    /// assert!(counts.put_waits > 0);
+    ///
+    /// let huge = Params::new(1, usize::MAX, 0).unwrap();
+    /// assert!(matches!(
+    ///     Implementation::Tasks.run_counted(&huge),
+    ///     Err(PipelineError::TooManyTasks { .. })
+    /// ));
+    /// ```
+    pub fn run_counted(self, params: &Params) -> Result<(Outcome, Counts), PipelineError> {
+        self.check_limits(params)?;
+        let counter = Counter::default();
+        let outcome = self.run_probed(params, &Faults::default(), &counter)?;
+        Ok((outcome, counter.counts()))
     }
 
     /// Refuses, before anything is allocated, a run no machine has room for.

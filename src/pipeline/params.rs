@@ -3,6 +3,7 @@
 use std::fmt;
 
 use super::error::PipelineError;
+use super::spawn_order::SpawnOrder;
 
 /// The parameters of `pc(numIters, numProdsCons, capacity)`.
 ///
@@ -27,6 +28,7 @@ pub struct Params {
     num_prods_cons: usize,
     capacity: usize,
     expected_sum: u128,
+    spawn_order: SpawnOrder,
 }
 
 impl Params {
@@ -60,6 +62,7 @@ impl Params {
             num_prods_cons,
             capacity,
             expected_sum,
+            spawn_order: SpawnOrder::default(),
         })
     }
 
@@ -101,6 +104,39 @@ impl Params {
     /// ```
     pub fn expected_sum(&self) -> u128 {
         self.expected_sum
+    }
+
+    /// The same run with its workers started in `order`; [`Params::new`] gives the
+    /// assignment's order, [`SpawnOrder::ProducersFirst`].
+    ///
+    /// ```
+    /// # if prodcons::BUILT_WITH_LOOM { return; }
+    /// use prodcons::{Params, SpawnOrder};
+    ///
+    /// let params = Params::new(10, 2, 1).unwrap();
+    /// assert_eq!(params.spawn_order(), SpawnOrder::ProducersFirst);
+    /// let paired = params.with_spawn_order(SpawnOrder::Paired);
+    /// assert_eq!(paired.spawn_order(), SpawnOrder::Paired);
+    /// assert_eq!(paired.to_string(), "pc(10, 2, 1)");
+    /// ```
+    #[must_use]
+    pub fn with_spawn_order(self, order: SpawnOrder) -> Self {
+        Self {
+            spawn_order: order,
+            ..self
+        }
+    }
+
+    /// The order in which the run starts its workers.
+    ///
+    /// ```
+    /// # if prodcons::BUILT_WITH_LOOM { return; }
+    /// use prodcons::{Params, SpawnOrder};
+    ///
+    /// assert_eq!(Params::new(1, 1, 0).unwrap().spawn_order(), SpawnOrder::ProducersFirst);
+    /// ```
+    pub fn spawn_order(&self) -> SpawnOrder {
+        self.spawn_order
     }
 
     /// How many items pass through the buffer in all: `numIters * numProdsCons`.

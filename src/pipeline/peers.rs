@@ -15,9 +15,23 @@ use super::channel::{
 /// kanal's blocking API, for threads; `unbounded()` for capacity 0.
 pub(crate) struct Kanal;
 
+/// kanal's `try_send_option` leaves the item in its slot when the channel is full.
+fn kept_when_full<T>(sent: bool, slot: Option<T>) -> Result<(), T> {
+    match (sent, slot) {
+        (false, Some(item)) => Err(item),
+        _ => Ok(()),
+    }
+}
+
 impl<T: Send + 'static> Sender<T> for kanal::Sender<T> {
     fn put(&self, item: T) -> Result<(), Closed> {
         self.send(item).map_err(|_| Closed)
+    }
+
+    fn try_put(&self, item: T) -> Result<Result<(), T>, Closed> {
+        let mut slot = Some(item);
+        let sent = self.try_send_option(&mut slot).map_err(|_| Closed)?;
+        Ok(kept_when_full(sent, slot))
     }
 
     fn len(&self) -> usize {
@@ -33,6 +47,10 @@ impl<T: Send + 'static> Sender<T> for kanal::Sender<T> {
 impl<T: Send + 'static> Receiver<T> for kanal::Receiver<T> {
     fn get(&self) -> Result<T, Closed> {
         self.recv().map_err(|_| Closed)
+    }
+
+    fn try_get(&self) -> Result<Option<T>, Closed> {
+        self.try_recv().map_err(|_| Closed)
     }
 
     fn close(&self) {
@@ -61,6 +79,12 @@ impl<T: Send + 'static> AsyncSender<T> for kanal::AsyncSender<T> {
         self.send(item).await.map_err(|_| Closed)
     }
 
+    fn try_put(&self, item: T) -> Result<Result<(), T>, Closed> {
+        let mut slot = Some(item);
+        let sent = self.try_send_option(&mut slot).map_err(|_| Closed)?;
+        Ok(kept_when_full(sent, slot))
+    }
+
     fn len(&self) -> usize {
         kanal::AsyncSender::len(self)
     }
@@ -73,6 +97,10 @@ impl<T: Send + 'static> AsyncSender<T> for kanal::AsyncSender<T> {
 impl<T: Send + 'static> AsyncReceiver<T> for kanal::AsyncReceiver<T> {
     async fn get(&self) -> Result<T, Closed> {
         self.recv().await.map_err(|_| Closed)
+    }
+
+    fn try_get(&self) -> Result<Option<T>, Closed> {
+        self.try_recv().map_err(|_| Closed)
     }
 
     fn close(&self) {
@@ -100,6 +128,14 @@ impl<T: Send + 'static> AsyncSender<T> for async_channel::Sender<T> {
         self.send(item).await.map_err(|_| Closed)
     }
 
+    fn try_put(&self, item: T) -> Result<Result<(), T>, Closed> {
+        match self.try_send(item) {
+            Ok(()) => Ok(Ok(())),
+            Err(async_channel::TrySendError::Full(item)) => Ok(Err(item)),
+            Err(async_channel::TrySendError::Closed(_)) => Err(Closed),
+        }
+    }
+
     fn len(&self) -> usize {
         async_channel::Sender::len(self)
     }
@@ -112,6 +148,14 @@ impl<T: Send + 'static> AsyncSender<T> for async_channel::Sender<T> {
 impl<T: Send + 'static> AsyncReceiver<T> for async_channel::Receiver<T> {
     async fn get(&self) -> Result<T, Closed> {
         self.recv().await.map_err(|_| Closed)
+    }
+
+    fn try_get(&self) -> Result<Option<T>, Closed> {
+        match self.try_recv() {
+            Ok(item) => Ok(Some(item)),
+            Err(async_channel::TryRecvError::Empty) => Ok(None),
+            Err(async_channel::TryRecvError::Closed) => Err(Closed),
+        }
     }
 
     fn close(&self) {

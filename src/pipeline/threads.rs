@@ -5,6 +5,7 @@ use std::io;
 use std::time::Instant;
 
 use super::channel::{Receiver, Sender, ThreadChannel};
+use super::counting;
 use super::error::{PipelineError, Role, panic_message};
 use super::faults::{Faults, strike};
 use super::os_limits;
@@ -47,8 +48,11 @@ pub(crate) fn run<C: ThreadChannel, P: Probe>(
         let Ok(sum) = results_rx.get() else { break };
         tally.add(sum);
     }
+    // The clock stops where the assignment's stops it: once the main thread has read every
+    // result. The assignment never joins its threads; we join every one, after the clock.
+    let outcome = tally.into_outcome(params, start);
     workers.join_all()?;
-    tally.into_outcome(params, start)
+    outcome
 }
 
 /// Refuses a run the OS clearly has no room for, before starting any thread.
@@ -102,26 +106,30 @@ impl Workers {
         ResultsTx: Sender<u128>,
     {
         let num_iters = params.num_iters();
-        // Each producer is followed at once by a consumer, for the reason given in `tasks::pc`.
-        for index in 0..params.num_prods_cons() {
-            let (buffer, probe_copy) = (buffer_tx.clone(), probe.clone());
-            let panic_point = faults.panic_point(Role::Producer, index);
-            self.spawn(params, faults, Role::Producer, index, move || {
-                produce(&buffer, &probe_copy, index, num_iters, panic_point);
-            })?;
-            let (buffer, results) = (buffer_rx.clone(), results_tx.clone());
+        for (role, index) in params.spawn_order().sequence(params.num_prods_cons()) {
             let probe_copy = probe.clone();
-            let panic_point = faults.panic_point(Role::Consumer, index);
-            self.spawn(params, faults, Role::Consumer, index, move || {
-                consume(
-                    &buffer,
-                    &results,
-                    &probe_copy,
-                    index,
-                    num_iters,
-                    panic_point,
-                );
-            })?;
+            let panic_point = faults.panic_point(role, index);
+            match role {
+                Role::Producer => {
+                    let buffer = buffer_tx.clone();
+                    self.spawn(params, faults, role, index, move || {
+                        produce(&buffer, &probe_copy, index, num_iters, panic_point);
+                    })?;
+                }
+                Role::Consumer => {
+                    let (buffer, results) = (buffer_rx.clone(), results_tx.clone());
+                    self.spawn(params, faults, role, index, move || {
+                        consume(
+                            &buffer,
+                            &results,
+                            &probe_copy,
+                            index,
+                            num_iters,
+                            panic_point,
+                        );
+                    })?;
+                }
+            }
         }
         Ok(())
     }
@@ -176,7 +184,7 @@ fn produce<P: Probe>(
     let release = ReleaseOnEarlyExit::new(|| buffer.close());
     for seq in 0..num_iters {
         strike(panic_point, seq);
-        if buffer.put(P::Item::new(index, seq)).is_err() {
+        if counting::put(probe, buffer, P::Item::new(index, seq)).is_err() {
             return;
         }
         probe.after_put(|| buffer.len());
@@ -200,7 +208,9 @@ fn consume<P: Probe>(
     let mut sum = 0u128;
     for taken in 0..num_iters {
         strike(panic_point, taken);
-        let Ok(item) = buffer.get() else { return };
+        let Ok(item) = counting::get(probe, buffer) else {
+            return;
+        };
         probe.taken(&mut log, &item);
         sum += u128::from(item.value());
     }

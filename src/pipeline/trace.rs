@@ -10,6 +10,7 @@ use std::fmt;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
+use super::error::Role;
 use super::outcome::Outcome;
 use super::params::Params;
 
@@ -79,6 +80,15 @@ pub(crate) trait Probe: Clone + Send + Sync + 'static {
     fn after_put(&self, held: impl FnOnce() -> usize);
     /// Called when consumer `index` has taken all its items and delivered its sum.
     fn finished(&self, index: usize, log: Self::Log);
+
+    /// Whether the driver tries each put and get without waiting first, and reports through
+    /// [`waited`](Self::waited) each one that could not complete at once. When it is `false`
+    /// the driver calls the waiting operation directly, and the check compiles away.
+    const COUNTS_WAITS: bool = false;
+
+    /// Called when a worker in `role` found the buffer full (a producer) or empty (a consumer)
+    /// and has to wait.
+    fn waited(&self, _role: Role) {}
 }
 
 /// The probe of an ordinary run: plain `u64` items, and hooks that do nothing.
