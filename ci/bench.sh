@@ -31,21 +31,34 @@ if "$bin" bench --quick --impl tasks --corrupt-sum-of tasks >/dev/null 2>&1; the
     exit 1
 fi
 
-step "prodcons bench --quick ${python[*]} --json $json"
+step "prodcons bench --quick --count ${python[*]} --json $json"
 SECONDS=0
-"$bin" bench --quick "${python[@]}" --json "$json"
+"$bin" bench --quick --count "${python[@]}" --json "$json"
 printf '==> the quick sweep took %ds\n' "$SECONDS"
 
 step "checking $json"
-# Every record has exactly the eight fields, 3 timed runs and min <= median <= max; the
-# records cover every contender on every cell (none skipped); our four are among them.
+# Every record has the eight timing fields first, then the schedule and the counts; 3 timed
+# runs and min <= median <= max; the assignment's spawn order; counts for everything but the
+# floors, and the counts that follow from the order itself: tasks on one thread queue every
+# item at capacity 0, and nothing ever holds more than a bounded capacity. The records cover
+# every contender on every cell (none skipped); our four are among them.
 check='
-fields = {"impl", "num_iters", "num_prods_cons", "capacity", "runs", "median_s", "min_s", "max_s"}
+timing = ["impl", "num_iters", "num_prods_cons", "capacity", "runs", "median_s", "min_s", "max_s"]
+counted = ["put_waits", "get_waits", "waits_per_item", "peak_len", "voluntary_switches",
+           "involuntary_switches", "switches_per_item", "rss_before_bytes", "peak_rss_bytes"]
 assert isinstance(records, list) and records, "no records"
 for r in records:
-    assert set(r) == fields, f"fields {sorted(r)}"
+    assert list(r)[:8] == timing, f"fields {list(r)}"
+    assert list(r)[8:] == ["spawn", "cores"] + counted, f"fields {list(r)}"
     assert r["runs"] == 3, f"runs in {r}"
     assert 0 <= r["min_s"] <= r["median_s"] <= r["max_s"], f"times in {r}"
+    assert (r["spawn"], r["cores"]) == ("producers-first", "all cores"), f"schedule in {r}"
+    floor = r["impl"].startswith("floor-")
+    assert all((r[f] is None) == floor for f in counted), f"counts in {r}"
+    if not floor and r["capacity"] > 0:
+        assert r["peak_len"] <= r["capacity"], f"over capacity: {r}"
+    if r["impl"] == "tasks" and r["capacity"] == 0:
+        assert r["peak_len"] == r["num_iters"] * r["num_prods_cons"], f"tasks at capacity 0: {r}"
 impls = {r["impl"] for r in records}
 cells = {(r["num_prods_cons"], r["capacity"]) for r in records}
 assert {"threads", "crossbeam", "tasks", "tasks-mt"} <= impls, f"implementations {impls}"
@@ -59,7 +72,8 @@ $check" "$json"
 else
     jq -e '
         (length > 0)
-        and all(.[]; (keys == (["capacity","impl","max_s","median_s","min_s","num_iters","num_prods_cons","runs"]))
+        and all(.[]; ((keys_unsorted | .[:8]) == ["impl","num_iters","num_prods_cons","capacity","runs","median_s","min_s","max_s"])
+                     and .spawn == "producers-first"
                      and .runs == 3 and .min_s <= .median_s and .median_s <= .max_s)
         and (([.[].impl] | unique | length) * ([.[] | [.num_prods_cons, .capacity]] | unique | length) == length)
         and (([.[] | [.num_prods_cons, .capacity]] | unique | length) == 9)

@@ -1,7 +1,7 @@
 //! The report's two side studies, each a small sweep over a few of the main sweep's cells:
 //! the spawn-order ablation and the core-scaling runs.
 
-use super::contender::{Contender, PythonRef};
+use super::contender::Contender;
 use super::cores::Cores;
 use super::error::BenchError;
 use super::sweep::{Sweep, SweepResults};
@@ -60,17 +60,8 @@ impl Studies {
 /// Ours and the Python references, at the swept numProdsCons nearest 50 and its small
 /// capacities, started in both orders and interleaved.
 fn spawn_ablation(main: &Sweep) -> Option<Sweep> {
-    let contenders = kept(
-        main,
-        &[
-            Contender::Pipeline(Implementation::Threads),
-            Contender::Pipeline(Implementation::Crossbeam),
-            Contender::Pipeline(Implementation::Tasks),
-            Contender::Pipeline(Implementation::TasksMt),
-            Contender::Python(PythonRef::Threads),
-            Contender::Python(PythonRef::Asyncio),
-        ],
-    );
+    let python = Contender::PYTHON.into_iter();
+    let contenders = kept(main, OURS.into_iter().chain(python));
     let capacities: Vec<usize> = ABLATION_CAPACITIES
         .into_iter()
         .filter(|capacity| main.capacities.contains(capacity))
@@ -94,15 +85,7 @@ fn spawn_ablation(main: &Sweep) -> Option<Sweep> {
 /// uses one thread anyway, on one core and on all, at the assignment's cell and at the
 /// sweep's largest.
 fn core_scaling(main: &Sweep) -> Option<Sweep> {
-    let contenders = kept(
-        main,
-        &[
-            Contender::Pipeline(Implementation::Threads),
-            Contender::Pipeline(Implementation::Crossbeam),
-            Contender::Pipeline(Implementation::Tasks),
-            Contender::Pipeline(Implementation::TasksMt),
-        ],
-    );
+    let contenders = kept(main, OURS);
     let focus = nearest(main, FOCUS_PRODS_CONS)?;
     let largest = main.prods_cons.iter().copied().max()?;
     let mut prods_cons = vec![focus];
@@ -122,10 +105,18 @@ fn core_scaling(main: &Sweep) -> Option<Sweep> {
     side_sweep(main, contenders, prods_cons, capacities, variants)
 }
 
-fn kept(main: &Sweep, wanted: &[Contender]) -> Vec<Contender> {
+/// Our four: the thread driver on both queues, and the task driver on both runtimes.
+const OURS: [Contender; 4] = [
+    Contender::Pipeline(Implementation::Threads),
+    Contender::Pipeline(Implementation::Crossbeam),
+    Contender::Pipeline(Implementation::Tasks),
+    Contender::Pipeline(Implementation::TasksMt),
+];
+
+/// The `wanted` contenders that the main sweep ran, in the order given.
+fn kept(main: &Sweep, wanted: impl IntoIterator<Item = Contender>) -> Vec<Contender> {
     wanted
-        .iter()
-        .copied()
+        .into_iter()
         .filter(|contender| main.contenders.contains(contender))
         .collect()
 }

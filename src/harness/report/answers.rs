@@ -143,21 +143,23 @@ fn short(regime: Regime) -> &'static str {
     }
 }
 
-/// Q2's memory: the assignment's order at capacity 0 queues every item at once.
+/// Q2's memory: what the assignment's order does to the queue and the process at capacity 0.
 fn memory(out: &mut String, view: View) {
     let Some(&p) = view.0.prods_cons.iter().max() else {
         return;
     };
     let (_, focus_c) = view.focus();
+    let all_items = u64::try_from(view.0.num_iters as u128 * p as u128).unwrap_or(u64::MAX);
     let mut lines = Vec::new();
+    let mut held_everything = Vec::new();
     for contender in [PY_ASYNCIO, TASKS, PY_THREADS, THREADS] {
-        let (Some(unbounded), bounded) = (
-            view.mechanism(contender, p, 0),
-            view.mechanism(contender, p, focus_c),
-        ) else {
+        let Some(unbounded) = view.mechanism(contender, p, 0) else {
             continue;
         };
-        let bounded = bounded.map_or_else(
+        if unbounded.peak_len == all_items {
+            held_everything.push(format!("`{contender}`"));
+        }
+        let bounded = view.mechanism(contender, p, focus_c).map_or_else(
             || "not measured".to_owned(),
             |m| format!("{} items, {}", m.peak_len, mib(m.peak_rss_bytes)),
         );
@@ -170,13 +172,21 @@ fn memory(out: &mut String, view: View) {
     if lines.is_empty() {
         return;
     }
+    let verdict = if held_everything.is_empty() {
+        "No contender held every item at once.".to_owned()
+    } else {
+        format!(
+            "{} held every item at once: each producer ran to its end before the first consumer \
+             took anything.",
+            held_everything.join(", ")
+        )
+    };
     let _ = writeln!(
         out,
-        "Memory, at numProdsCons = {p}: with the assignment's order and no bound, the event loop runs \
-         every producer to its end before the first consumer starts, so the queue's peak is \
-         numIters × numProdsCons = {} items. Peak queue length and the fresh process's peak RSS:\n\n\
+        "**Memory.** At numProdsCons = {p} with no bound, numIters × numProdsCons = {all_items} \
+         items pass through the queue. {verdict} Peak queue length and the fresh process's \
+         peak RSS:\n\n\
          | contender | peak queue, unbounded | peak RSS, unbounded | capacity {} |\n|---|---:|---:|---:|\n{}\n",
-        view.0.num_iters as u128 * p as u128,
         capacity_label(focus_c),
         lines.join("\n")
     );

@@ -7,7 +7,7 @@ use super::answers::one_core_ratio;
 use super::noise::ratio_interval;
 use super::words::{compare, per_item};
 use crate::harness::plots::human_seconds;
-use crate::harness::{Studies, Variant};
+use crate::harness::{Contender, Row, Studies, Variant};
 use crate::pipeline::SpawnOrder;
 
 /// Each contender and cell in both orders: times, the paired/assignment ratio, and the counts
@@ -32,14 +32,8 @@ pub(crate) fn write_ablation(out: &mut String, studies: &Studies) {
          | contender | cell | producers-first | paired | ratio | waits/item (pf → paired) | peak queue (pf → paired) |\n\
          |---|---|---:|---:|---|---:|---:|\n",
     );
-    for &contender in &ablation.contenders {
-        for (p, c) in view.cells() {
-            let (Some(a), Some(b)) = (
-                ablation.row(contender, first, p, c),
-                ablation.row(contender, paired, p, c),
-            ) else {
-                continue;
-            };
+    for (contender, (p, c), a, b) in both_orders(view, first, paired) {
+        {
             let (Some(sa), Some(sb)) = (a.summary(), b.summary()) else {
                 continue;
             };
@@ -47,13 +41,13 @@ pub(crate) fn write_ablation(out: &mut String, studies: &Studies) {
                 || "-".to_owned(),
                 |i| format!("{} ({})", i.shown(), compare(&i).replace(" than", "")),
             );
-            let waits = |row: &crate::harness::Row| {
+            let waits = |row: &Row| {
                 row.mechanism.map_or_else(
                     || "-".to_owned(),
                     |m| per_item(m.waits_per_item(&row.params)),
                 )
             };
-            let peak = |row: &crate::harness::Row| {
+            let peak = |row: &Row| {
                 row.mechanism
                     .map_or_else(|| "-".to_owned(), |m| m.peak_len.to_string())
             };
@@ -74,18 +68,27 @@ pub(crate) fn write_ablation(out: &mut String, studies: &Studies) {
     explain_ablation(out, view, first, paired);
 }
 
+/// Each contender on each cell with its row in the assignment's order and its row paired.
+fn both_orders<'a>(
+    view: View<'a>,
+    first: Variant,
+    paired: Variant,
+) -> impl Iterator<Item = (Contender, (usize, usize), &'a Row, &'a Row)> + 'a {
+    let ablation = view.0;
+    ablation.contenders.iter().flat_map(move |&contender| {
+        view.cells().into_iter().filter_map(move |(p, c)| {
+            let a = ablation.row(contender, first, p, c)?;
+            let b = ablation.row(contender, paired, p, c)?;
+            Some((contender, (p, c), a, b))
+        })
+    })
+}
+
 /// For every row where the two orders differ beyond the noise, what the counts say about it.
 fn explain_ablation(out: &mut String, view: View, first: Variant, paired: Variant) {
-    let ablation = view.0;
     let mut lines = Vec::new();
-    for &contender in &ablation.contenders {
-        for (p, c) in view.cells() {
-            let (Some(a), Some(b)) = (
-                ablation.row(contender, first, p, c),
-                ablation.row(contender, paired, p, c),
-            ) else {
-                continue;
-            };
+    for (contender, (p, c), a, b) in both_orders(view, first, paired) {
+        {
             let Some(interval) = ratio_interval(&b.times, &a.times) else {
                 continue;
             };
