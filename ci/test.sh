@@ -20,6 +20,22 @@ cargo fmt --all -- --check
 step "cargo clippy --all-targets -- -D warnings"
 cargo clippy --all-targets -- -D warnings
 
+step "cargo clippy --lib --no-default-features -- -D warnings"
+# The library alone, as a crate that depends on it with default features off builds it.
+cargo clippy --lib --no-default-features -- -D warnings
+
+step "the library's own dependencies, with default features off"
+# A library user should compile the queues and the pipelines, not the harness, the CLI or the
+# peers: fail if anything joins this list without the list being changed here on purpose.
+expected="crossbeam-channel spin thiserror tokio"
+actual=$(cargo tree -e normal --no-default-features --depth 1 --prefix none --format '{p}' \
+    | tail -n +2 | cut -d' ' -f1 | sort | tr '\n' ' ' | sed 's/ $//')
+printf '%s\n' "$actual"
+if [[ $actual != "$expected" ]]; then
+    printf 'error: the library depends on [%s], expected [%s]\n' "$actual" "$expected" >&2
+    exit 1
+fi
+
 step 'RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --document-private-items'
 # Broken intra-doc links are bugs in the docs; private items too, since the why-comments
 # link between modules.

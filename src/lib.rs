@@ -31,6 +31,7 @@
 
 #![forbid(unsafe_code)]
 
+#[cfg(feature = "harness")]
 pub mod harness;
 mod loom;
 mod pipeline;

@@ -12,6 +12,7 @@ mod faults;
 mod os_limits;
 mod outcome;
 mod params;
+#[cfg(feature = "peers")]
 mod peers;
 mod release;
 mod spawn_order;
@@ -32,11 +33,14 @@ pub use spawn_order::{SpawnOrder, UnknownSpawnOrder};
 pub use trace::{InvariantViolation, Tag, Trace};
 
 // The bench's floors guard their spawns with the same checks as the drivers.
+#[cfg(feature = "harness")]
 pub(crate) use tasks::check_task_count;
+#[cfg(feature = "harness")]
 pub(crate) use threads::{check_thread_headroom, worker_builder};
 
 use channel::{Crossbeam, OurQueues};
 use counting::Counter;
+#[cfg(feature = "peers")]
 use peers::{AsyncChannel, Kanal, KanalAsync};
 use tasks::Scheduler;
 use trace::{Probe, Recorder, Untraced};
@@ -66,12 +70,16 @@ pub enum Implementation {
     /// The same tasks on tokio's multi-thread runtime.
     TasksMt,
     /// Peer: OS threads with kanal's blocking channel (`unbounded()` for capacity 0).
+    #[cfg(feature = "peers")]
     Kanal,
     /// Peer: tasks with async-channel on tokio's current-thread runtime.
+    #[cfg(feature = "peers")]
     AsyncChannel,
     /// Peer: tasks with kanal's async channel on tokio's current-thread runtime.
+    #[cfg(feature = "peers")]
     KanalAsync,
     /// Peer: tasks with async-channel on tokio's multi-thread runtime.
+    #[cfg(feature = "peers")]
     AsyncChannelMt,
 }
 
@@ -82,9 +90,11 @@ impl Implementation {
     /// # if prodcons::BUILT_WITH_LOOM { return; }
     /// use prodcons::Implementation;
     ///
-    /// assert_eq!(Implementation::ALL.len(), 8);
     /// assert_eq!(Implementation::ALL[..4], Implementation::OURS);
+    /// // With the `peers` feature (a default one), kanal and async-channel follow.
+    /// assert_eq!(Implementation::ALL.len(), if cfg!(feature = "peers") { 8 } else { 4 });
     /// ```
+    #[cfg(feature = "peers")]
     pub const ALL: [Self; 8] = [
         Self::Threads,
         Self::Crossbeam,
@@ -95,6 +105,10 @@ impl Implementation {
         Self::KanalAsync,
         Self::AsyncChannelMt,
     ];
+
+    /// Every implementation: without the `peers` feature, only ours.
+    #[cfg(not(feature = "peers"))]
+    pub const ALL: [Self; 4] = Self::OURS;
 
     /// Our four: the drivers with our queues, and the thread driver with crossbeam-channel.
     ///
@@ -119,9 +133,13 @@ impl Implementation {
             Self::Crossbeam => "crossbeam",
             Self::Tasks => "tasks",
             Self::TasksMt => "tasks-mt",
+            #[cfg(feature = "peers")]
             Self::Kanal => "kanal",
+            #[cfg(feature = "peers")]
             Self::AsyncChannel => "async-channel",
+            #[cfg(feature = "peers")]
             Self::KanalAsync => "kanal-async",
+            #[cfg(feature = "peers")]
             Self::AsyncChannelMt => "async-channel-mt",
         }
     }
@@ -235,14 +253,17 @@ impl Implementation {
                 threads::check_thread_headroom(params)
             }
             Self::Tasks | Self::TasksMt => tasks::check_task_count(params),
+            #[cfg(feature = "peers")]
             Self::Kanal => {
                 channel::check_preallocated_bounds(params, "kanal")?;
                 threads::check_thread_headroom(params)
             }
+            #[cfg(feature = "peers")]
             Self::KanalAsync => {
                 channel::check_preallocated_bounds(params, "kanal")?;
                 tasks::check_task_count(params)
             }
+            #[cfg(feature = "peers")]
             Self::AsyncChannel | Self::AsyncChannelMt => {
                 channel::check_preallocated_bounds(params, "async-channel")?;
                 tasks::check_task_count(params)
@@ -266,13 +287,17 @@ impl Implementation {
             Self::TasksMt => {
                 tasks::run::<OurQueues, P>(params, faults, probe, Scheduler::MultiThread)
             }
+            #[cfg(feature = "peers")]
             Self::Kanal => threads::run::<Kanal, P>(params, faults, probe),
+            #[cfg(feature = "peers")]
             Self::AsyncChannel => {
                 tasks::run::<AsyncChannel, P>(params, faults, probe, Scheduler::CurrentThread)
             }
+            #[cfg(feature = "peers")]
             Self::KanalAsync => {
                 tasks::run::<KanalAsync, P>(params, faults, probe, Scheduler::CurrentThread)
             }
+            #[cfg(feature = "peers")]
             Self::AsyncChannelMt => {
                 tasks::run::<AsyncChannel, P>(params, faults, probe, Scheduler::MultiThread)
             }
