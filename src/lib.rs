@@ -51,8 +51,9 @@ mod queue;
 pub const BUILT_WITH_LOOM: bool = cfg!(loom);
 
 pub use pipeline::{
-    Counts, Faults, Implementation, InvariantViolation, Outcome, Params, PipelineError, Role,
-    SpawnOrder, Tag, Trace, UnknownImplementation, UnknownSpawnOrder, python_round3,
+    Counts, Faults, Implementation, InvariantViolation, MemoryShortfall, Outcome, Params,
+    PipelineError, Role, SpawnOrder, Tag, Trace, UnknownImplementation, UnknownSpawnOrder,
+    python_round3,
 };
 pub use queue::{
     AsyncQueue, BlockingQueue, Get, GetError, Put, PutError, TryGetError, TryPutError,

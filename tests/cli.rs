@@ -193,6 +193,36 @@ fn more_tasks_than_the_limit_is_one_line_and_exit_one() {
     assert!(stderr.contains("tasks were asked for"), "{stderr}");
 }
 
+/// On one thread, in the assignment's order, an unbounded buffer holds every item at once:
+/// 2^60 of them cannot fit anywhere, so the run is refused before anything is allocated.
+#[test]
+fn a_run_that_cannot_fit_in_memory_is_one_line_and_exit_one() {
+    for (name, order) in [
+        ("tasks", "producers-first"),
+        ("kanal-async", "producers-first"),
+        ("tasks", "paired"),
+    ] {
+        let items = if order == "paired" {
+            "1152921504606846976"
+        } else {
+            "288230376151711744"
+        };
+        let stderr = failure_line(
+            &["run", "--impl", name, "--spawn", order, items, "4", "0"],
+            1,
+        );
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(
+            stderr.contains(&format!("on {name} needs about")),
+            "{stderr}"
+        );
+        assert!(
+            stderr.contains("is available; use a capacity such as 1000"),
+            "{stderr}"
+        );
+    }
+}
+
 #[test]
 fn a_closed_stdout_is_not_a_crash() {
     let mut child = StdCommand::new(assert_cmd::cargo::cargo_bin("prodcons"))

@@ -1,6 +1,11 @@
 //! `prodcons run`, and the assignment's cells that `prodcons` runs with no command.
 
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::thread::{self, JoinHandle};
+use std::time::Duration;
+
+use indicatif::{ProgressBar, ProgressStyle};
 
 use prodcons::{Implementation, Params, PipelineError, SpawnOrder};
 
@@ -51,7 +56,10 @@ pub(crate) fn run(plan: &Plan) -> Result<(), Failure> {
         if with_headers {
             writeln!(stdout, "== {implementation}: {params} ==")?;
         }
-        let outcome = implementation.run(&params)?;
+        let outcome = {
+            let _spinner = LongRun::watch(format!("{implementation}: {params}"));
+            implementation.run(&params)?
+        };
         writeln!(stdout, "{outcome}")?;
         stdout.flush()?;
         if !outcome.is_correct() {
@@ -63,4 +71,59 @@ pub(crate) fn run(plan: &Plan) -> Result<(), Failure> {
         }
     }
     Ok(())
+}
+
+/// A spinner on stderr for a run that has taken longer than [`LongRun::AFTER`], when stderr is
+/// a terminal; it is cleared when the run ends, so stdout's three lines are never touched.
+///
+/// A spinner with the elapsed time rather than a bar of items: counting items as they move
+/// would put a shared counter into every put, and the run's own time is what is measured.
+struct LongRun {
+    done: Option<mpsc::Sender<()>>,
+    watcher: Option<JoinHandle<()>>,
+}
+
+impl LongRun {
+    /// How long a run goes before the spinner appears: quick runs stay silent.
+    const AFTER: Duration = Duration::from_secs(1);
+
+    fn watch(what: String) -> Self {
+        if !io::stderr().is_terminal() {
+            return Self {
+                done: None,
+                watcher: None,
+            };
+        }
+        let (done, finished) = mpsc::channel::<()>();
+        let watcher = thread::Builder::new()
+            .name("progress".to_owned())
+            .spawn(move || {
+                if finished.recv_timeout(Self::AFTER) != Err(RecvTimeoutError::Timeout) {
+                    return;
+                }
+                let spinner = ProgressBar::new_spinner();
+                if let Ok(style) = ProgressStyle::with_template("{spinner} {msg} ({elapsed})") {
+                    spinner.set_style(style);
+                }
+                spinner.set_message(format!("running {what}"));
+                spinner.enable_steady_tick(Duration::from_millis(120));
+                // Ends when the run ends: a message, or the sender dropped.
+                let _ = finished.recv();
+                spinner.finish_and_clear();
+            })
+            .ok();
+        Self {
+            done: Some(done),
+            watcher,
+        }
+    }
+}
+
+impl Drop for LongRun {
+    fn drop(&mut self) {
+        drop(self.done.take());
+        if let Some(watcher) = self.watcher.take() {
+            let _ = watcher.join();
+        }
+    }
 }

@@ -582,6 +582,7 @@ fn is_machine_limit(error: &PipelineError) -> bool {
         PipelineError::TooManyThreads { .. }
             | PipelineError::TooManyTasks { .. }
             | PipelineError::BoundTooLarge { .. }
+            | PipelineError::OutOfMemory(_)
             | PipelineError::Spawn { .. }
     )
 }

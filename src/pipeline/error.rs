@@ -65,6 +65,9 @@ pub enum PipelineError {
         /// The most tasks one run may spawn.
         limit: u128,
     },
+    /// The run is certain to hold more items at once than this machine has memory for.
+    #[error(transparent)]
+    OutOfMemory(Box<MemoryShortfall>),
     /// A queue that allocates its slots up front was asked for more slots than is sane.
     #[error(
         "{queue} allocates every slot of a bounded channel up front, and a bound of {bound} is \
@@ -140,4 +143,39 @@ pub(crate) fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
     } else {
         "(a panic without a message)".to_owned()
     }
+}
+
+/// Why a run was refused for memory: what it would hold at its peak against what is available.
+///
+/// ```
+/// # if prodcons::BUILT_WITH_LOOM { return; }
+/// use prodcons::{Implementation, Params, PipelineError};
+///
+/// // 2^60 items would be queued at once on one thread, in the assignment's order.
+/// let params = Params::new(1 << 58, 4, 0).unwrap();
+/// let Err(PipelineError::OutOfMemory(shortfall)) = Implementation::Tasks.run(&params) else {
+///     panic!("refused before anything is allocated");
+/// };
+/// assert!(shortfall.needed > shortfall.available);
+/// assert!(shortfall.to_string().contains("use a capacity such as 1000"));
+/// ```
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "{run} on {implementation} needs about {} at its peak ({reason}), but only {} is \
+     available; use a capacity such as 1000, fewer items, or --impl threads, whose consumers \
+     drain the buffer as the producers fill it",
+    super::memory::human_bytes(*needed),
+    super::memory::human_bytes(*available)
+)]
+pub struct MemoryShortfall {
+    /// The run, as `pc(N, P, C)`.
+    pub run: String,
+    /// The implementation's name.
+    pub implementation: &'static str,
+    /// Bytes the run holds at its peak.
+    pub needed: u128,
+    /// Bytes the kernel says are available (`MemAvailable` in `/proc/meminfo`).
+    pub available: u128,
+    /// Why the run holds that much.
+    pub reason: &'static str,
 }

@@ -9,6 +9,7 @@ mod channel;
 mod counting;
 mod error;
 mod faults;
+mod memory;
 mod os_limits;
 mod outcome;
 mod params;
@@ -25,7 +26,7 @@ use std::fmt;
 use std::str::FromStr;
 
 pub use counting::Counts;
-pub use error::{PipelineError, Role};
+pub use error::{MemoryShortfall, PipelineError, Role};
 pub use faults::Faults;
 pub use outcome::{Outcome, python_round3};
 pub use params::Params;
@@ -180,7 +181,7 @@ impl Implementation {
         params: &Params,
         faults: &Faults,
     ) -> Result<Outcome, PipelineError> {
-        self.check_limits(params)?;
+        self.check_limits(params, size_of::<u64>())?;
         self.run_probed(params, faults, &Untraced)
     }
 
@@ -206,7 +207,7 @@ impl Implementation {
     /// ));
     /// ```
     pub fn run_traced(self, params: &Params) -> Result<(Outcome, Trace), PipelineError> {
-        self.check_limits(params)?;
+        self.check_limits(params, size_of::<Tag>())?;
         let recorder = Recorder::new(params);
         let outcome = self.run_probed(params, &Faults::default(), &recorder)?;
         let trace = recorder.into_trace(params, &outcome);
@@ -238,15 +239,17 @@ impl Implementation {
     /// ));
     /// ```
     pub fn run_counted(self, params: &Params) -> Result<(Outcome, Counts), PipelineError> {
-        self.check_limits(params)?;
+        self.check_limits(params, size_of::<u64>())?;
         let counter = Counter::default();
         let outcome = self.run_probed(params, &Faults::default(), &counter)?;
         Ok((outcome, counter.counts()))
     }
 
-    /// Refuses, before anything is allocated, a run no machine has room for.
-    fn check_limits(self, params: &Params) -> Result<(), PipelineError> {
-        match self {
+    /// Refuses, before anything is allocated, a run this machine has no room for: too many
+    /// threads or tasks, bounds too large to preallocate, or more queued items, of
+    /// `item_size` bytes each, than the memory available.
+    fn check_limits(self, params: &Params, item_size: usize) -> Result<(), PipelineError> {
+        let counts_fit = match self {
             Self::Threads => threads::check_thread_headroom(params),
             Self::Crossbeam => {
                 channel::check_preallocated_bounds(params, "crossbeam-channel")?;
@@ -268,7 +271,10 @@ impl Implementation {
                 channel::check_preallocated_bounds(params, "async-channel")?;
                 tasks::check_task_count(params)
             }
-        }
+        };
+        counts_fit?;
+        // Last, so that a count too large to start is named as such rather than as memory.
+        memory::check_fits(self, params, item_size, memory::available_bytes())
     }
 
     /// Runs `pc` once, after [`check_limits`](Self::check_limits), reporting to `probe`.
