@@ -7,7 +7,7 @@
 mod common;
 
 use std::future::Future;
-use std::pin::pin;
+use std::pin::{Pin, pin};
 use std::task::{Context, Poll, Waker};
 
 use common::{model, run_test, run_wide_test};
@@ -220,5 +220,62 @@ fn a_spuriously_polled_getter_keeps_its_place() {
         assert_eq!(getter.join().unwrap(), (Ok(1), Ok(2)));
         waker.join().unwrap();
         assert_eq!(queue.waiting_getters(), 0);
+    });
+}
+
+/// The queue outlives every thread of one execution; leaking it lets a pending future, which
+/// borrows it, move from one thread to another as a task's future moves between tasks.
+fn leaked<T: Send + 'static>(capacity: usize) -> &'static AsyncQueue<T> {
+    Box::leak(Box::new(AsyncQueue::new(capacity)))
+}
+
+/// Polls `future` once with a waker that wakes nobody, as a task that then lets it go would.
+fn poll_once_elsewhere<F: Future + Unpin>(mut future: F) -> Result<F::Output, F> {
+    match Pin::new(&mut future).poll(&mut Context::from_waker(Waker::noop())) {
+        Poll::Ready(output) => Ok(output),
+        Poll::Pending => Err(future),
+    }
+}
+
+/// Main + a putter thread + a thread that polls a `get` once and hands it, still pending, to a
+/// third thread that waits on it: the put must wake the thread that polled the future last.
+/// Were the first poll's waker kept, the second thread would sleep beside the item.
+#[test]
+fn a_get_moved_to_another_thread_wakes_the_thread_that_polled_it_last() {
+    run_test(|capacity| {
+        let queue = leaked(capacity);
+        let putter = thread::spawn(move || block_on(queue.put(1)).unwrap());
+        let first = thread::spawn(move || poll_once_elsewhere(queue.get()));
+        let got = match first.join().unwrap() {
+            Ok(got) => got,
+            Err(pending) => thread::spawn(move || block_on(pending)).join().unwrap(),
+        };
+        assert_eq!(got, Ok(1));
+        putter.join().unwrap();
+    });
+}
+
+/// Main + a getter thread + a thread that polls a `put` on a full queue once and hands it,
+/// still pending, to a third thread that waits on it: the get must wake that third thread.
+/// An unbounded queue is never full, so capacity 0 runs as 1.
+#[test]
+fn a_put_moved_to_another_thread_wakes_the_thread_that_polled_it_last() {
+    run_test(|capacity| {
+        let queue = leaked(capacity.max(1));
+        for item in 0..capacity.max(1) {
+            queue.try_put(item).unwrap();
+        }
+        let getter = thread::spawn(move || block_on(queue.get()).unwrap());
+        let first = thread::spawn(move || poll_once_elsewhere(queue.put(9)));
+        let put = match first.join().unwrap() {
+            Ok(put) => put,
+            Err(pending) => thread::spawn(move || block_on(pending)).join().unwrap(),
+        };
+        assert_eq!(put, Ok(()));
+        assert_eq!(
+            getter.join().unwrap(),
+            0,
+            "the getter takes the oldest item"
+        );
     });
 }
