@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# tests/common/mod.rs uses 3 unless LOOM_MAX_PREEMPTIONS says otherwise; print which applies,
+# tests/loom_support/mod.rs uses 3 unless LOOM_MAX_PREEMPTIONS says otherwise; print which applies,
 # since the bound decides how much of the interleaving space a green run covers.
 printf '==> loom preemption bound: %s\n' "${LOOM_MAX_PREEMPTIONS:-default 3}"
 

@@ -1,70 +1,21 @@
-//! Loom models of `AsyncQueue`, driven by `loom::future::block_on` on loom threads: every
-//! interleaving of the real queue code, within the preemption bound in `common` (3, or
+//! Loom models of what only `AsyncQueue` has: futures, which may be dropped before they
+//! finish, moved to another task, or polled for no reason. The scenarios both queues share are
+//! in `loom_queues.rs`; the preemption bound is in `loom_support` (3, or
 //! `LOOM_MAX_PREEMPTIONS`). Each model names its threads and items; each runs at capacities 0,
 //! 1 and 2 unless it says otherwise.
 #![cfg(loom)]
 
-mod common;
+mod loom_support;
 
 use std::future::Future;
 use std::pin::{Pin, pin};
 use std::task::{Context, Poll, Waker};
 
-use common::{model, run_test, run_wide_test};
 use loom::future::block_on;
 use loom::sync::Arc;
 use loom::thread;
-use prodcons::{AsyncQueue, GetError, PutError};
-
-/// Main + 2 threads (a producer and a consumer task), 3 items: all arrive, in order.
-#[test]
-fn spsc_delivers_every_item_in_order() {
-    run_test(|capacity| {
-        let queue = Arc::new(AsyncQueue::new(capacity));
-        let producer = thread::spawn({
-            let queue = Arc::clone(&queue);
-            move || {
-                block_on(async {
-                    for item in 0..3 {
-                        queue.put(item).await.unwrap();
-                    }
-                })
-            }
-        });
-        let consumer = thread::spawn({
-            let queue = Arc::clone(&queue);
-            move || {
-                block_on(async {
-                    let mut taken = Vec::new();
-                    for _ in 0..3 {
-                        taken.push(queue.get().await.unwrap());
-                    }
-                    taken
-                })
-            }
-        });
-        producer.join().unwrap();
-        assert_eq!(consumer.join().unwrap(), [0, 1, 2]);
-    });
-}
-
-/// Main closes + 2 getter threads on an empty queue: both wake and fail.
-#[test]
-fn close_wakes_every_waiting_getter() {
-    run_test(|capacity| {
-        let queue = Arc::new(AsyncQueue::<u8>::new(capacity));
-        let getters: Vec<_> = (0..2)
-            .map(|_| {
-                let queue = Arc::clone(&queue);
-                thread::spawn(move || block_on(queue.get()))
-            })
-            .collect();
-        queue.close();
-        for getter in getters {
-            assert_eq!(getter.join().unwrap(), Err(GetError));
-        }
-    });
-}
+use loom_support::{run_bounded_test, run_test};
+use prodcons::AsyncQueue;
 
 /// Main puts 1 item + 2 getter threads: one polls its `get` once and drops it, woken or
 /// not; the other waits. Exactly one of them ends up with the item, and the waiting one never
@@ -98,105 +49,32 @@ fn a_dropped_getter_strands_no_item() {
     });
 }
 
-/// Main takes 2 items + 1 putter thread blocked on a full queue of capacity 1: the get wakes
-/// the putter and both items arrive in order.
-#[test]
-fn a_get_wakes_a_blocked_putter() {
-    model(|| {
-        let queue = Arc::new(AsyncQueue::new(1));
-        queue.try_put(1).unwrap();
-        let putter = thread::spawn({
-            let queue = Arc::clone(&queue);
-            move || block_on(queue.put(2)).unwrap()
-        });
-        assert_eq!(block_on(queue.get()), Ok(1));
-        assert_eq!(block_on(queue.get()), Ok(2));
-        putter.join().unwrap();
-    });
-}
-
 /// Main takes 1 item + 2 putter threads on a full queue of capacity 1 or 2: one polls its `put`
 /// once and drops it, woken or not; the other waits. The free slot is never stranded: the
 /// patient putter always finishes.
 #[test]
 fn a_dropped_putter_strands_no_slot() {
-    for capacity in [1, 2] {
-        model(move || {
-            let queue = Arc::new(AsyncQueue::new(capacity));
-            (0..capacity).for_each(|item| queue.try_put(item).unwrap());
-            let impatient = thread::spawn({
-                let queue = Arc::clone(&queue);
-                move || {
-                    let mut put = pin!(queue.put(100));
-                    let polled = put.as_mut().poll(&mut Context::from_waker(Waker::noop()));
-                    matches!(polled, Poll::Ready(Ok(())))
-                }
-            });
-            let patient = thread::spawn({
-                let queue = Arc::clone(&queue);
-                move || block_on(queue.put(200)).unwrap()
-            });
-            assert_eq!(block_on(queue.get()), Ok(0));
-            if impatient.join().unwrap() {
-                // The impatient putter used the only free slot: make room for the patient one.
-                block_on(queue.get()).unwrap();
-            }
-            patient.join().unwrap();
-        });
-    }
-}
-
-/// Main closes + 2 putter threads on a full queue of capacity 1 or 2: both wake and get their
-/// item back, and the queue keeps what it held.
-#[test]
-fn close_wakes_every_waiting_putter() {
-    for capacity in [1, 2] {
-        model(move || {
-            let queue = Arc::new(AsyncQueue::new(capacity));
-            (0..capacity).for_each(|item| queue.try_put(item).unwrap());
-            let putters: Vec<_> = [100, 200]
-                .into_iter()
-                .map(|item| {
-                    let queue = Arc::clone(&queue);
-                    thread::spawn(move || block_on(queue.put(item)))
-                })
-                .collect();
-            queue.close();
-            let mut returned: Vec<_> = putters
-                .into_iter()
-                .map(|putter| putter.join().unwrap())
-                .collect();
-            returned.sort_unstable_by_key(|result| result.map_err(PutError::into_inner));
-            assert_eq!(returned, [Err(PutError(100)), Err(PutError(200))]);
-            assert_eq!(queue.len(), capacity);
-        });
-    }
-}
-
-/// Main consumes 1 item + 2 producer threads (1 item each) + 1 consumer thread (1 item):
-/// many producers and many consumers at once; each item is taken exactly once. Wide: bound 2.
-#[test]
-fn mpmc_delivers_every_item_exactly_once() {
-    run_wide_test(|capacity| {
+    run_bounded_test(|capacity| {
         let queue = Arc::new(AsyncQueue::new(capacity));
-        let producers: Vec<_> = [1, 2]
-            .into_iter()
-            .map(|item| {
-                let queue = Arc::clone(&queue);
-                thread::spawn(move || block_on(queue.put(item)).unwrap())
-            })
-            .collect();
-        let consumer = thread::spawn({
+        (0..capacity).for_each(|item| queue.try_put(item).unwrap());
+        let impatient = thread::spawn({
             let queue = Arc::clone(&queue);
-            move || block_on(queue.get()).unwrap()
+            move || {
+                let mut put = pin!(queue.put(100));
+                let polled = put.as_mut().poll(&mut Context::from_waker(Waker::noop()));
+                matches!(polled, Poll::Ready(Ok(())))
+            }
         });
-        let mut taken = vec![block_on(queue.get()).unwrap(), consumer.join().unwrap()];
-        producers
-            .into_iter()
-            .for_each(|producer| producer.join().unwrap());
-        taken.sort_unstable();
-        assert_eq!(taken, [1, 2]);
-        assert!(queue.is_empty());
+        let patient = thread::spawn({
+            let queue = Arc::clone(&queue);
+            move || block_on(queue.put(200)).unwrap()
+        });
+        assert_eq!(block_on(queue.get()), Ok(0));
+        if impatient.join().unwrap() {
+            // The impatient putter used the only free slot: make room for the patient one.
+            block_on(queue.get()).unwrap();
+        }
+        patient.join().unwrap();
     });
 }
 
@@ -257,12 +135,12 @@ fn a_get_moved_to_another_thread_wakes_the_thread_that_polled_it_last() {
 
 /// Main + a getter thread + a thread that polls a `put` on a full queue once and hands it,
 /// still pending, to a third thread that waits on it: the get must wake that third thread.
-/// An unbounded queue is never full, so capacity 0 runs as 1.
+/// At capacities 1 and 2: an unbounded queue is never full.
 #[test]
 fn a_put_moved_to_another_thread_wakes_the_thread_that_polled_it_last() {
-    run_test(|capacity| {
-        let queue = leaked(capacity.max(1));
-        for item in 0..capacity.max(1) {
+    run_bounded_test(|capacity| {
+        let queue = leaked(capacity);
+        for item in 0..capacity {
             queue.try_put(item).unwrap();
         }
         let getter = thread::spawn(move || block_on(queue.get()).unwrap());

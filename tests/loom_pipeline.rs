@@ -2,9 +2,9 @@
 //! condition variables.
 #![cfg(loom)]
 
-mod common;
+mod loom_support;
 
-use common::run_test;
+use loom_support::run_test;
 use prodcons::{Faults, Implementation, Params, PipelineError, Role};
 
 /// Main + 1 producer + 1 consumer thread, 2 items, capacities 0, 1 and 2: a traced

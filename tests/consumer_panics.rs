@@ -1,5 +1,5 @@
-//! Deterministic guards for seeded bugs (`ci/mutants/`) that the property tests catch only by
-//! chance: each test here pins down one case the random search would have to stumble on.
+//! A consumer that panics before it takes anything: a case the random property tests would
+//! have to stumble on, pinned down on every implementation (I8; mutants 11 and 12 need it).
 #![cfg(not(loom))] // A loom build's primitives only work inside `loom::model`: see README.
 
 mod watchdog;

@@ -26,6 +26,9 @@ pub const WIDE_PREEMPTION_BOUND: usize = 2;
 /// The capacities every queue scenario runs at: unbounded, and the two smallest bounds.
 pub const CAPACITIES: [usize; 3] = [0, 1, 2];
 
+/// The capacities of the scenarios that need a queue that can be full.
+pub const BOUNDED_CAPACITIES: [usize; 2] = [1, 2];
+
 /// Explores every interleaving of `model` within the preemption bound.
 ///
 /// Like `loom::model`, it honours the LOOM_* environment variables, LOOM_LOG included.
@@ -54,6 +57,13 @@ pub fn run_test(scenario: impl Fn(usize) + Copy + Sync + Send + 'static) {
 /// Like [`run_test`], for main + 3 threads, at [`WIDE_PREEMPTION_BOUND`].
 pub fn run_wide_test(scenario: impl Fn(usize) + Copy + Sync + Send + 'static) {
     run_test_with_bound(WIDE_PREEMPTION_BOUND, scenario);
+}
+
+/// Like [`run_test`], at [`BOUNDED_CAPACITIES`] only: for scenarios that fill the queue.
+pub fn run_bounded_test(scenario: impl Fn(usize) + Copy + Sync + Send + 'static) {
+    for capacity in BOUNDED_CAPACITIES {
+        model(move || scenario(capacity));
+    }
 }
 
 fn run_test_with_bound(
