@@ -32,6 +32,7 @@
 #![forbid(unsafe_code)]
 
 pub mod harness;
+pub mod lincheck;
 mod loom;
 mod pipeline;
 mod queue;
