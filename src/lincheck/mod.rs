@@ -29,15 +29,25 @@
 //! ```
 
 mod checker;
+#[cfg(feature = "conformance")]
+mod driver;
 mod history;
+#[cfg(feature = "conformance")]
+mod peers;
 mod report;
 mod scenario;
 mod spec;
+mod stress;
+mod targets;
 
 pub use checker::{Failure, FailureKind, MAX_OPERATIONS, Verdict, check};
+#[cfg(feature = "conformance")]
+pub use driver::{Outcome, Plan, check_target};
 pub use history::{Clock, Entry, History, Part};
 pub use report::{report, scenario_table};
 #[cfg(feature = "conformance")]
 pub use scenario::scenarios;
 pub use scenario::{OpSet, Scenario, Shape};
 pub use spec::{Op, Ret, Spec, State, Value};
+pub use stress::{AsyncOps, BoxFuture, SyncOps, run_tasks, run_threads};
+pub use targets::{Async, Blocking, Flavor, LazyRuntime, Target, target, targets};

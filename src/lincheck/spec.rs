@@ -133,6 +133,9 @@ impl fmt::Display for State {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Spec {
     capacity: usize,
+    /// Whether `close` throws the items away (kanal), rather than letting gets drain them
+    /// (Python, async-channel, crossbeam's drop of the senders).
+    close_discards: bool,
 }
 
 impl Spec {
@@ -143,7 +146,30 @@ impl Spec {
     /// assert_eq!(prodcons::lincheck::Spec::new(2).capacity(), 2);
     /// ```
     pub fn new(capacity: usize) -> Self {
-        Self { capacity }
+        Self {
+            capacity,
+            close_discards: false,
+        }
+    }
+
+    /// The same queue, except that `close` throws away the items left in it, so that gets
+    /// report `Closed` at once, as kanal's `close` does.
+    ///
+    /// ```
+    /// # if prodcons::BUILT_WITH_LOOM { return; }
+    /// use prodcons::lincheck::{Op, Ret, Spec};
+    ///
+    /// let spec = Spec::new(0).discarding_on_close();
+    /// let mut state = spec.initial();
+    /// spec.step(&mut state, Op::Put(1));
+    /// spec.step(&mut state, Op::Close);
+    /// assert_eq!(spec.step(&mut state, Op::Get), Some(Ret::Closed));
+    /// ```
+    pub fn discarding_on_close(self) -> Self {
+        Self {
+            close_discards: true,
+            ..self
+        }
     }
 
     /// The capacity; 0 means unbounded.
@@ -225,6 +251,9 @@ impl Spec {
             },
             Op::Close => {
                 state.closed = true;
+                if self.close_discards {
+                    state.items.clear();
+                }
                 Ret::Ok
             }
             Op::Len => Ret::Len(state.items.len()),

@@ -1,0 +1,240 @@
+//! What the checker runs against: our two queues here, other crates' channels in
+//! [`peers`](super::peers) (with the `conformance` feature).
+
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use super::history::History;
+use super::scenario::{OpSet, Scenario};
+use super::spec::{Op, Ret, Spec, Value};
+use super::stress::{AsyncOps, BoxFuture, SyncOps, run_tasks, run_threads};
+use crate::{AsyncQueue, BlockingQueue};
+
+/// A queue implementation the checker can run scenarios on.
+///
+/// ```
+/// # if prodcons::BUILT_WITH_LOOM { return; }
+/// use prodcons::lincheck::target;
+///
+/// let blocking = target("blocking").unwrap();
+/// assert!(blocking.ops().close);
+/// ```
+pub trait Target: Send + Sync {
+    /// Its name on the command line.
+    fn name(&self) -> &'static str;
+
+    /// The operations it has.
+    fn ops(&self) -> OpSet;
+
+    /// How it differs from Python's `Queue`, and how blocked operations are released.
+    fn semantics(&self) -> &'static str;
+
+    /// The specification it is held to, at `capacity`.
+    fn spec(&self, capacity: usize) -> Spec {
+        Spec::new(capacity)
+    }
+
+    /// Runs `scenario` once on a fresh queue and returns its history.
+    fn run(&self, scenario: &Scenario, patience: Duration) -> History;
+}
+
+impl SyncOps for BlockingQueue<Value> {
+    fn apply(&self, op: Op) -> Ret {
+        match op {
+            Op::Put(value) => self.put(value).map_or(Ret::Closed, |()| Ret::Ok),
+            Op::Get => self.get().map_or(Ret::Closed, Ret::Got),
+            Op::TryPut(value) => match self.try_put(value) {
+                Ok(()) => Ret::Ok,
+                Err(error) if error.is_full() => Ret::Full,
+                Err(_) => Ret::Closed,
+            },
+            Op::TryGet => try_get_ret(self.try_get()),
+            Op::Close => {
+                self.close();
+                Ret::Ok
+            }
+            Op::Len => Ret::Len(self.len()),
+        }
+    }
+
+    fn release(&self) {
+        self.close();
+    }
+
+    fn sleepers(&self) -> Option<usize> {
+        Some(self.waiting_getters() + self.waiting_putters())
+    }
+}
+
+fn try_get_ret(result: Result<Value, crate::TryGetError>) -> Ret {
+    match result {
+        Ok(value) => Ret::Got(value),
+        Err(error) if error.is_empty() => Ret::Empty,
+        Err(_) => Ret::Closed,
+    }
+}
+
+impl AsyncOps for AsyncQueue<Value> {
+    fn apply(&self, op: Op) -> BoxFuture<'_, Ret> {
+        Box::pin(async move {
+            match op {
+                Op::Put(value) => self.put(value).await.map_or(Ret::Closed, |()| Ret::Ok),
+                Op::Get => self.get().await.map_or(Ret::Closed, Ret::Got),
+                Op::TryPut(value) => match self.try_put(value) {
+                    Ok(()) => Ret::Ok,
+                    Err(error) if error.is_full() => Ret::Full,
+                    Err(_) => Ret::Closed,
+                },
+                Op::TryGet => try_get_ret(self.try_get()),
+                Op::Close => {
+                    self.close();
+                    Ret::Ok
+                }
+                Op::Len => Ret::Len(self.len()),
+            }
+        })
+    }
+
+    fn release(&self) {
+        self.close();
+    }
+
+    fn sleepers(&self) -> Option<usize> {
+        Some(self.waiting_getters() + self.waiting_putters())
+    }
+}
+
+/// Which tokio runtime an async target runs on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Flavor {
+    /// One thread: tasks interleave only at `.await`s.
+    CurrentThread,
+    /// Two worker threads: tasks also run in parallel.
+    MultiThread,
+}
+
+/// A tokio runtime, built on first use and reused for every run after.
+#[derive(Debug)]
+pub struct LazyRuntime {
+    flavor: Flavor,
+    runtime: OnceLock<tokio::runtime::Runtime>,
+}
+
+impl LazyRuntime {
+    /// A runtime of `flavor`, not built yet.
+    pub const fn new(flavor: Flavor) -> Self {
+        Self {
+            flavor,
+            runtime: OnceLock::new(),
+        }
+    }
+
+    /// The runtime.
+    ///
+    /// # Panics
+    ///
+    /// If the OS refuses tokio its threads.
+    pub fn get(&self) -> &tokio::runtime::Runtime {
+        self.runtime.get_or_init(|| {
+            let mut builder = match self.flavor {
+                Flavor::CurrentThread => tokio::runtime::Builder::new_current_thread(),
+                Flavor::MultiThread => {
+                    let mut builder = tokio::runtime::Builder::new_multi_thread();
+                    builder.worker_threads(2);
+                    builder
+                }
+            };
+            builder.build().expect("the OS refused tokio its threads")
+        })
+    }
+}
+
+/// Our [`BlockingQueue`] on OS threads.
+#[derive(Debug, Default)]
+pub struct Blocking;
+
+impl Target for Blocking {
+    fn name(&self) -> &'static str {
+        "blocking"
+    }
+
+    fn ops(&self) -> OpSet {
+        OpSet::ALL
+    }
+
+    fn semantics(&self) -> &'static str {
+        "the specification itself: Python's queue.Queue, close like 3.13's shutdown"
+    }
+
+    fn run(&self, scenario: &Scenario, patience: Duration) -> History {
+        run_threads(&BlockingQueue::new(scenario.capacity), scenario, patience)
+    }
+}
+
+/// Our [`AsyncQueue`] on tokio tasks.
+#[derive(Debug)]
+pub struct Async {
+    name: &'static str,
+    runtime: LazyRuntime,
+}
+
+impl Async {
+    /// On a runtime of `flavor`.
+    pub const fn new(flavor: Flavor) -> Self {
+        let name = match flavor {
+            Flavor::CurrentThread => "async-current",
+            Flavor::MultiThread => "async-multi",
+        };
+        Self {
+            name,
+            runtime: LazyRuntime::new(flavor),
+        }
+    }
+}
+
+impl Target for Async {
+    fn name(&self) -> &'static str {
+        self.name
+    }
+
+    fn ops(&self) -> OpSet {
+        OpSet::ALL
+    }
+
+    fn semantics(&self) -> &'static str {
+        "the specification itself: asyncio's Queue, close like 3.13's shutdown"
+    }
+
+    fn run(&self, scenario: &Scenario, patience: Duration) -> History {
+        let queue = Arc::new(AsyncQueue::new(scenario.capacity));
+        run_tasks(self.runtime.get(), queue, scenario, patience)
+    }
+}
+
+/// Every target, ours first.
+///
+/// ```
+/// # if prodcons::BUILT_WITH_LOOM { return; }
+/// let names: Vec<_> = prodcons::lincheck::targets().iter().map(|t| t.name()).collect();
+/// assert_eq!(names[..3], ["blocking", "async-current", "async-multi"]);
+/// ```
+pub fn targets() -> Vec<Box<dyn Target>> {
+    let mut targets: Vec<Box<dyn Target>> = vec![
+        Box::new(Blocking),
+        Box::new(Async::new(Flavor::CurrentThread)),
+        Box::new(Async::new(Flavor::MultiThread)),
+    ];
+    #[cfg(feature = "conformance")]
+    targets.extend(super::peers::targets());
+    targets
+}
+
+/// The target called `name`, if there is one.
+///
+/// ```
+/// # if prodcons::BUILT_WITH_LOOM { return; }
+/// assert!(prodcons::lincheck::target("no-such-queue").is_none());
+/// ```
+pub fn target(name: &str) -> Option<Box<dyn Target>> {
+    targets().into_iter().find(|target| target.name() == name)
+}
