@@ -20,7 +20,9 @@ const DEFAULT_PREEMPTION_BOUND: usize = 3;
 
 fn model(body: impl Fn() + Sync + Send + 'static) {
     let mut builder = loom::model::Builder::new();
-    builder.preemption_bound.get_or_insert(DEFAULT_PREEMPTION_BOUND);
+    builder
+        .preemption_bound
+        .get_or_insert(DEFAULT_PREEMPTION_BOUND);
     builder.check(body);
 }
 

@@ -27,7 +27,10 @@ fn assert_linearizable(name: &str) {
         panic!("{name} is not linearizable:\n{report}");
     }
     assert!(outcome.histories >= 400, "{outcome:?}");
-    assert_eq!(outcome.unknown, 0, "the budget should decide every small history");
+    assert_eq!(
+        outcome.unknown, 0,
+        "the budget should decide every small history"
+    );
 }
 
 #[test]
@@ -49,12 +52,20 @@ fn async_queue_is_linearizable_on_a_multi_thread_runtime() {
 /// history passes: blocking where the specification says to block is no lost wakeup.
 #[test]
 fn a_get_that_must_block_is_released_and_passes() {
-    let scenario = Scenario::new(1, vec![], vec![vec![Op::Get], vec![Op::TryGet]], vec![Op::Len]);
+    let scenario = Scenario::new(
+        1,
+        vec![],
+        vec![vec![Op::Get], vec![Op::TryGet]],
+        vec![Op::Len],
+    );
     let history = run_threads(
         &prodcons::BlockingQueue::new(1),
         &scenario,
         Duration::from_millis(20),
     );
     assert!(history.release().is_some(), "{history}");
-    assert!(check(&Spec::new(1), &history, 10_000).is_pass(), "{history}");
+    assert!(
+        check(&Spec::new(1), &history, 10_000).is_pass(),
+        "{history}"
+    );
 }

@@ -25,6 +25,10 @@ pub(crate) enum Command {
     /// numProdsCons × capacity, interleaved, and print a table; optionally write JSON, CSV,
     /// SVG plots and a report.
     Bench(super::bench::BenchArgs),
+    /// Check targets for linearizability: generated scenarios, each run many times on
+    /// threads or tasks, every history checked against a sequential FIFO queue.
+    #[cfg(feature = "conformance")]
+    Check(super::check::CheckArgs),
 }
 
 #[derive(Debug, Args)]

@@ -140,6 +140,9 @@ pub struct Shape {
     pub sequential: usize,
     /// The capacities to draw from.
     pub capacities: Vec<usize>,
+    /// Exactly `threads` threads of exactly `operations` operations each, as the throughput
+    /// benchmark needs, rather than at most.
+    pub exact: bool,
 }
 
 impl Default for Shape {
@@ -149,6 +152,7 @@ impl Default for Shape {
             operations: 5,
             sequential: 2,
             capacities: vec![0, 1, 2],
+            exact: false,
         }
     }
 }
@@ -226,9 +230,15 @@ mod generate {
         let post = part(sequential_kinds, sequential_max, 0, 900);
         let parallel_kinds = kinds(ops, true);
         let operations = shape.operations.max(1);
-        let threads = (2..=shape.threads.max(2)).prop_flat_map(move |threads| {
+        let fewest_operations = if shape.exact { operations } else { 1 };
+        let most_threads = shape.threads.max(2);
+        let fewest_threads = if shape.exact { most_threads } else { 2 };
+        let threads = (fewest_threads..=most_threads).prop_flat_map(move |threads| {
             (0..threads)
-                .map(|thread| part(parallel_kinds.clone(), operations, 1, 100 * (thread + 1)))
+                .map(|thread| {
+                    let base = 100 * (thread + 1);
+                    part(parallel_kinds.clone(), operations, fewest_operations, base)
+                })
                 .collect::<Vec<_>>()
         });
         let capacities = if shape.capacities.is_empty() {

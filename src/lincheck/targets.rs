@@ -236,5 +236,55 @@ pub fn targets() -> Vec<Box<dyn Target>> {
 /// assert!(prodcons::lincheck::target("no-such-queue").is_none());
 /// ```
 pub fn target(name: &str) -> Option<Box<dyn Target>> {
+    if name == SeededBug.name() {
+        return Some(Box::new(SeededBug));
+    }
     targets().into_iter().find(|target| target.name() == name)
+}
+
+/// Our [`BlockingQueue`] with a seeded bug: `try_get` reports `Empty` when exactly one item
+/// is queued. Deterministic and invisible to I1–I4 (callers retry), it proves that a sweep
+/// can fail; it is not among [`targets`], only found by name, as `seeded-bug`.
+#[derive(Debug, Default)]
+pub struct SeededBug;
+
+struct OffByOne(BlockingQueue<Value>);
+
+impl SyncOps for OffByOne {
+    fn apply(&self, op: Op) -> Ret {
+        if op == Op::TryGet && self.0.len() == 1 {
+            return Ret::Empty;
+        }
+        self.0.apply(op)
+    }
+
+    fn release(&self) {
+        self.0.release();
+    }
+
+    fn sleepers(&self) -> Option<usize> {
+        self.0.sleepers()
+    }
+}
+
+impl Target for SeededBug {
+    fn name(&self) -> &'static str {
+        "seeded-bug"
+    }
+
+    fn ops(&self) -> OpSet {
+        OpSet::ALL
+    }
+
+    fn semantics(&self) -> &'static str {
+        "deliberately broken: try_get says Empty when one item is queued"
+    }
+
+    fn run(&self, scenario: &Scenario, patience: Duration) -> History {
+        run_threads(
+            &OffByOne(BlockingQueue::new(scenario.capacity)),
+            scenario,
+            patience,
+        )
+    }
 }
