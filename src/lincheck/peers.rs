@@ -1,4 +1,340 @@
-//! Other crates' channels as targets (the `conformance` feature).
-pub(super) fn targets() -> Vec<Box<dyn super::Target>> {
-    Vec::new()
+//! Other crates' channels as targets (the `conformance` feature), each adapted to the
+//! specification's operations, with how it differs stated in [`Target::semantics`].
+//!
+//! Capacity 0 means unbounded throughout, as in the specification; every crate here also has
+//! a `bounded(0)` rendezvous channel, which is left out: a rendezvous is not a queue of
+//! capacity 0 in Python's sense, and modelling it would need a put that completes only
+//! together with a get.
+
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use super::history::History;
+use super::scenario::{OpSet, Scenario};
+use super::spec::{Op, Ret, Spec, Value};
+use super::stress::{AsyncOps, BoxFuture, SyncOps, run_tasks, run_threads};
+use super::targets::{Flavor, LazyRuntime, Target};
+
+/// How long a blocked crossbeam operation waits before looking at the emulated close.
+const POLL: Duration = Duration::from_millis(2);
+
+/// crossbeam-channel, which has no `close`: a channel closes when every sender (or every
+/// receiver) is dropped, which the threads of one run cannot do while they share it. So the
+/// adapter emulates Python's close with a flag: a put that finds it set fails, a get drains
+/// and then fails. Blocking operations are `send_timeout`/`recv_timeout` in a loop that looks
+/// at the flag between waits, and each send attempt holds a read lock that `close` takes for
+/// writing, so no send can land after the close has taken effect.
+struct Crossbeam {
+    tx: crossbeam_channel::Sender<Value>,
+    rx: crossbeam_channel::Receiver<Value>,
+    closed: RwLock<bool>,
+}
+
+impl Crossbeam {
+    fn new(capacity: usize) -> Self {
+        let (tx, rx) = match capacity {
+            0 => crossbeam_channel::unbounded(),
+            bound => crossbeam_channel::bounded(bound),
+        };
+        Self {
+            tx,
+            rx,
+            closed: RwLock::new(false),
+        }
+    }
+
+    fn is_closed(&self) -> bool {
+        *self
+            .closed
+            .read()
+            .unwrap_or_else(|poison| poison.into_inner())
+    }
+
+    fn drain_or_closed(&self) -> Ret {
+        self.rx.try_recv().map_or(Ret::Closed, Ret::Got)
+    }
+}
+
+impl SyncOps for Crossbeam {
+    fn apply(&self, op: Op) -> Ret {
+        use crossbeam_channel::{RecvTimeoutError, SendTimeoutError, TryRecvError, TrySendError};
+        match op {
+            Op::Put(value) => loop {
+                let closed = self
+                    .closed
+                    .read()
+                    .unwrap_or_else(|poison| poison.into_inner());
+                if *closed {
+                    return Ret::Closed;
+                }
+                match self.tx.send_timeout(value, POLL) {
+                    Ok(()) => return Ret::Ok,
+                    Err(SendTimeoutError::Timeout(_)) => {}
+                    Err(SendTimeoutError::Disconnected(_)) => return Ret::Closed,
+                }
+            },
+            Op::Get => loop {
+                match self.rx.recv_timeout(POLL) {
+                    Ok(value) => return Ret::Got(value),
+                    Err(RecvTimeoutError::Timeout) if self.is_closed() => {
+                        return self.drain_or_closed();
+                    }
+                    Err(RecvTimeoutError::Timeout) => {}
+                    Err(RecvTimeoutError::Disconnected) => return Ret::Closed,
+                }
+            },
+            Op::TryPut(value) => {
+                let closed = self
+                    .closed
+                    .read()
+                    .unwrap_or_else(|poison| poison.into_inner());
+                if *closed {
+                    return Ret::Closed;
+                }
+                match self.tx.try_send(value) {
+                    Ok(()) => Ret::Ok,
+                    Err(TrySendError::Full(_)) => Ret::Full,
+                    Err(TrySendError::Disconnected(_)) => Ret::Closed,
+                }
+            }
+            Op::TryGet => match self.rx.try_recv() {
+                Ok(value) => Ret::Got(value),
+                Err(TryRecvError::Empty) if self.is_closed() => self.drain_or_closed(),
+                Err(TryRecvError::Empty) => Ret::Empty,
+                Err(TryRecvError::Disconnected) => Ret::Closed,
+            },
+            Op::Close => {
+                self.release();
+                Ret::Ok
+            }
+            Op::Len => Ret::Len(self.rx.len()),
+        }
+    }
+
+    fn release(&self) {
+        *self
+            .closed
+            .write()
+            .unwrap_or_else(|poison| poison.into_inner()) = true;
+    }
+}
+
+/// kanal's blocking API. Its `close` closes both ends at once and throws away what is queued,
+/// so it is held to [`Spec::discarding_on_close`].
+struct Kanal {
+    tx: kanal::Sender<Value>,
+    rx: kanal::Receiver<Value>,
+}
+
+fn kanal_try_put(result: Result<bool, kanal::SendError>) -> Ret {
+    match result {
+        Ok(true) => Ret::Ok,
+        Ok(false) => Ret::Full,
+        Err(_) => Ret::Closed,
+    }
+}
+
+fn kanal_try_get(result: Result<Option<Value>, kanal::ReceiveError>) -> Ret {
+    match result {
+        Ok(Some(value)) => Ret::Got(value),
+        Ok(None) => Ret::Empty,
+        Err(_) => Ret::Closed,
+    }
+}
+
+impl SyncOps for Kanal {
+    fn apply(&self, op: Op) -> Ret {
+        match op {
+            Op::Put(value) => self.tx.send(value).map_or(Ret::Closed, |()| Ret::Ok),
+            Op::Get => self.rx.recv().map_or(Ret::Closed, Ret::Got),
+            Op::TryPut(value) => kanal_try_put(self.tx.try_send(value)),
+            Op::TryGet => kanal_try_get(self.rx.try_recv()),
+            Op::Close => {
+                self.release();
+                Ret::Ok
+            }
+            Op::Len => Ret::Len(self.rx.len()),
+        }
+    }
+
+    fn release(&self) {
+        // An error says it was closed already, which is all we want.
+        let _ = self.tx.close();
+    }
+}
+
+/// kanal's async API, with the same close as its blocking one.
+struct KanalAsync {
+    tx: kanal::AsyncSender<Value>,
+    rx: kanal::AsyncReceiver<Value>,
+}
+
+impl AsyncOps for KanalAsync {
+    fn apply(&self, op: Op) -> BoxFuture<'_, Ret> {
+        Box::pin(async move {
+            match op {
+                Op::Put(value) => self.tx.send(value).await.map_or(Ret::Closed, |()| Ret::Ok),
+                Op::Get => self.rx.recv().await.map_or(Ret::Closed, Ret::Got),
+                Op::TryPut(value) => kanal_try_put(self.tx.try_send(value)),
+                Op::TryGet => kanal_try_get(self.rx.try_recv()),
+                Op::Close => {
+                    self.release();
+                    Ret::Ok
+                }
+                Op::Len => Ret::Len(self.rx.len()),
+            }
+        })
+    }
+
+    fn release(&self) {
+        let _ = self.tx.close();
+    }
+}
+
+/// async-channel: its `close` is Python's (sends fail, receives drain and then fail).
+struct AsyncChannel {
+    tx: async_channel::Sender<Value>,
+    rx: async_channel::Receiver<Value>,
+}
+
+impl AsyncOps for AsyncChannel {
+    fn apply(&self, op: Op) -> BoxFuture<'_, Ret> {
+        use async_channel::{TryRecvError, TrySendError};
+        Box::pin(async move {
+            match op {
+                Op::Put(value) => self.tx.send(value).await.map_or(Ret::Closed, |()| Ret::Ok),
+                Op::Get => self.rx.recv().await.map_or(Ret::Closed, Ret::Got),
+                Op::TryPut(value) => match self.tx.try_send(value) {
+                    Ok(()) => Ret::Ok,
+                    Err(TrySendError::Full(_)) => Ret::Full,
+                    Err(TrySendError::Closed(_)) => Ret::Closed,
+                },
+                Op::TryGet => match self.rx.try_recv() {
+                    Ok(value) => Ret::Got(value),
+                    Err(TryRecvError::Empty) => Ret::Empty,
+                    Err(TryRecvError::Closed) => Ret::Closed,
+                },
+                Op::Close => {
+                    self.release();
+                    Ret::Ok
+                }
+                Op::Len => Ret::Len(self.rx.len()),
+            }
+        })
+    }
+
+    fn release(&self) {
+        self.tx.close();
+    }
+}
+
+/// A peer target: a name, what it does differently, and how to build and run it.
+struct Peer {
+    name: &'static str,
+    semantics: &'static str,
+    discards_on_close: bool,
+    runtime: Option<LazyRuntime>,
+    run: fn(&Peer, &Scenario, Duration) -> History,
+}
+
+impl Target for Peer {
+    fn name(&self) -> &'static str {
+        self.name
+    }
+
+    fn ops(&self) -> OpSet {
+        OpSet::ALL
+    }
+
+    fn semantics(&self) -> &'static str {
+        self.semantics
+    }
+
+    fn spec(&self, capacity: usize) -> Spec {
+        let spec = Spec::new(capacity);
+        if self.discards_on_close {
+            spec.discarding_on_close()
+        } else {
+            spec
+        }
+    }
+
+    fn run(&self, scenario: &Scenario, patience: Duration) -> History {
+        (self.run)(self, scenario, patience)
+    }
+}
+
+impl Peer {
+    fn runtime(&self) -> &tokio::runtime::Runtime {
+        // Every async peer is built with a runtime below.
+        self.runtime
+            .as_ref()
+            .map(LazyRuntime::get)
+            .unwrap_or_else(|| unreachable!())
+    }
+}
+
+fn kanal_channel(capacity: usize) -> (kanal::Sender<Value>, kanal::Receiver<Value>) {
+    match capacity {
+        0 => kanal::unbounded(),
+        bound => kanal::bounded(bound),
+    }
+}
+
+/// The peers, in the order `prodcons check --target all` lists them.
+pub(super) fn targets() -> Vec<Box<dyn Target>> {
+    vec![
+        Box::new(Peer {
+            name: "crossbeam",
+            semantics: "no close: emulated with a flag (puts fail, gets drain); blocking ops \
+                        are send_timeout/recv_timeout loops",
+            discards_on_close: false,
+            runtime: None,
+            run: |_, scenario, patience| {
+                run_threads(&Crossbeam::new(scenario.capacity), scenario, patience)
+            },
+        }),
+        Box::new(Peer {
+            name: "kanal",
+            semantics: "close closes both ends and discards queued items",
+            discards_on_close: true,
+            runtime: None,
+            run: |_, scenario, patience| {
+                let (tx, rx) = kanal_channel(scenario.capacity);
+                run_threads(&Kanal { tx, rx }, scenario, patience)
+            },
+        }),
+        Box::new(Peer {
+            name: "kanal-async",
+            semantics: "close closes both ends and discards queued items; tokio multi-thread",
+            discards_on_close: true,
+            runtime: Some(LazyRuntime::new(Flavor::MultiThread)),
+            run: |peer, scenario, patience| {
+                let (tx, rx) = kanal_channel(scenario.capacity);
+                let queue = Arc::new(KanalAsync {
+                    tx: tx.to_async(),
+                    rx: rx.to_async(),
+                });
+                run_tasks(peer.runtime(), queue, scenario, patience)
+            },
+        }),
+        Box::new(Peer {
+            name: "async-channel",
+            semantics: "close as Python's; tokio multi-thread",
+            discards_on_close: false,
+            runtime: Some(LazyRuntime::new(Flavor::MultiThread)),
+            run: |peer, scenario, patience| {
+                let (tx, rx) = match scenario.capacity {
+                    0 => async_channel::unbounded(),
+                    bound => async_channel::bounded(bound),
+                };
+                run_tasks(
+                    peer.runtime(),
+                    Arc::new(AsyncChannel { tx, rx }),
+                    scenario,
+                    patience,
+                )
+            },
+        }),
+    ]
 }
