@@ -96,7 +96,11 @@ pub fn check_target(target: &dyn Target, plan: &Plan, progress: &dyn Fn(u64)) ->
     seed[..8].copy_from_slice(&plan.seed.to_le_bytes());
     let mut runner =
         TestRunner::new_with_rng(config, TestRng::from_seed(RngAlgorithm::ChaCha, &seed));
-    let strategy = scenarios(&plan.shape, target.ops());
+    let shape = Shape {
+        capacities: target.capacities().to_vec(),
+        ..plan.shape.clone()
+    };
+    let strategy = scenarios(&shape, target.ops());
     let result = runner.run(&strategy, |scenario| {
         let shrinking = last_failure.borrow().is_some();
         if !shrinking && plan.time.is_some_and(|time| start.elapsed() >= time) {

@@ -228,11 +228,15 @@ impl AsyncOps for AsyncChannel {
     }
 }
 
+/// Every capacity the scenarios draw from.
+const ANY: &[usize] = &[0, 1, 2];
+
 /// A peer target: a name, what it does differently, and how to build and run it.
 struct Peer {
     name: &'static str,
     semantics: &'static str,
     discards_on_close: bool,
+    capacities: &'static [usize],
     runtime: Option<LazyRuntime>,
     run: fn(&Peer, &Scenario, Duration) -> History,
 }
@@ -248,6 +252,10 @@ impl Target for Peer {
 
     fn semantics(&self) -> &'static str {
         self.semantics
+    }
+
+    fn capacities(&self) -> &'static [usize] {
+        self.capacities
     }
 
     fn spec(&self, capacity: usize) -> Spec {
@@ -283,12 +291,13 @@ fn kanal_channel(capacity: usize) -> (kanal::Sender<Value>, kanal::Receiver<Valu
 
 /// The peers, in the order `prodcons check --target all` lists them.
 pub(super) fn targets() -> Vec<Box<dyn Target>> {
-    vec![
+    let mut targets: Vec<Box<dyn Target>> = vec![
         Box::new(Peer {
             name: "crossbeam",
             semantics: "no close: emulated with a flag (puts fail, gets drain); blocking ops \
                         are send_timeout/recv_timeout loops",
             discards_on_close: false,
+            capacities: ANY,
             runtime: None,
             run: |_, scenario, patience| {
                 run_threads(&Crossbeam::new(scenario.capacity), scenario, patience)
@@ -298,6 +307,7 @@ pub(super) fn targets() -> Vec<Box<dyn Target>> {
             name: "kanal",
             semantics: "close closes both ends and discards queued items",
             discards_on_close: true,
+            capacities: ANY,
             runtime: None,
             run: |_, scenario, patience| {
                 let (tx, rx) = kanal_channel(scenario.capacity);
@@ -308,6 +318,7 @@ pub(super) fn targets() -> Vec<Box<dyn Target>> {
             name: "kanal-async",
             semantics: "close closes both ends and discards queued items; tokio multi-thread",
             discards_on_close: true,
+            capacities: ANY,
             runtime: Some(LazyRuntime::new(Flavor::MultiThread)),
             run: |peer, scenario, patience| {
                 let (tx, rx) = kanal_channel(scenario.capacity);
@@ -322,6 +333,7 @@ pub(super) fn targets() -> Vec<Box<dyn Target>> {
             name: "async-channel",
             semantics: "close as Python's; tokio multi-thread",
             discards_on_close: false,
+            capacities: ANY,
             runtime: Some(LazyRuntime::new(Flavor::MultiThread)),
             run: |peer, scenario, patience| {
                 let (tx, rx) = match scenario.capacity {
@@ -331,6 +343,160 @@ pub(super) fn targets() -> Vec<Box<dyn Target>> {
                 run_tasks(
                     peer.runtime(),
                     Arc::new(AsyncChannel { tx, rx }),
+                    scenario,
+                    patience,
+                )
+            },
+        }),
+    ];
+    targets.extend(flume_targets());
+    targets
+}
+
+/// flume, which has no `close` and no way to wake a blocked receiver but dropping every
+/// sender. The adapter holds the one sender, lends it to each put under a read lock, and the
+/// release drops it, so that receives drain and then fail, as after Python's close. A
+/// blocked *send* could only be woken by dropping the receivers, which loses the items, so
+/// flume runs unbounded only (capacity 0), where sends never block.
+macro_rules! flume_adapter {
+    ($name:ident, $krate:ident) => {
+        struct $name {
+            /// Read-locked for each whole send, write-locked to drop the sender: once the
+            /// release returns, no send is in flight, so the channel is really disconnected.
+            tx: RwLock<Option<$krate::Sender<Value>>>,
+            rx: $krate::Receiver<Value>,
+        }
+
+        impl $name {
+            fn new() -> Self {
+                let (tx, rx) = $krate::unbounded();
+                Self {
+                    tx: RwLock::new(Some(tx)),
+                    rx,
+                }
+            }
+
+            /// Sends without waiting: unbounded, a send never has to.
+            fn put(&self, value: Value) -> Ret {
+                let tx = self.tx.read().unwrap_or_else(|poison| poison.into_inner());
+                match tx.as_ref().map(|tx| tx.send(value)) {
+                    Some(Ok(())) => Ret::Ok,
+                    _ => Ret::Closed,
+                }
+            }
+
+            fn try_put(&self, value: Value) -> Ret {
+                let tx = self.tx.read().unwrap_or_else(|poison| poison.into_inner());
+                match tx.as_ref().map(|tx| tx.try_send(value)) {
+                    Some(Ok(())) => Ret::Ok,
+                    Some(Err($krate::TrySendError::Full(_))) => Ret::Full,
+                    _ => Ret::Closed,
+                }
+            }
+
+            fn try_get(&self) -> Ret {
+                match self.rx.try_recv() {
+                    Ok(value) => Ret::Got(value),
+                    Err($krate::TryRecvError::Empty) => Ret::Empty,
+                    Err($krate::TryRecvError::Disconnected) => Ret::Closed,
+                }
+            }
+
+            fn drop_sender(&self) {
+                self.tx
+                    .write()
+                    .unwrap_or_else(|poison| poison.into_inner())
+                    .take();
+            }
+        }
+
+        impl SyncOps for $name {
+            fn apply(&self, op: Op) -> Ret {
+                match op {
+                    Op::Put(value) => self.put(value),
+                    Op::Get => self.rx.recv().map_or(Ret::Closed, Ret::Got),
+                    Op::TryPut(value) => self.try_put(value),
+                    Op::TryGet => self.try_get(),
+                    Op::Close => {
+                        self.drop_sender();
+                        Ret::Ok
+                    }
+                    Op::Len => Ret::Len(self.rx.len()),
+                }
+            }
+
+            fn release(&self) {
+                self.drop_sender();
+            }
+        }
+
+        impl AsyncOps for $name {
+            fn apply(&self, op: Op) -> BoxFuture<'_, Ret> {
+                Box::pin(async move {
+                    match op {
+                        // The lock guard is not Send, so the send cannot be `send_async`; unbounded,
+                        // both run the same code and complete at once.
+                        Op::Put(value) => self.put(value),
+                        Op::Get => self.rx.recv_async().await.map_or(Ret::Closed, Ret::Got),
+                        Op::TryPut(value) => self.try_put(value),
+                        Op::TryGet => self.try_get(),
+                        Op::Close => {
+                            self.drop_sender();
+                            Ret::Ok
+                        }
+                        Op::Len => Ret::Len(self.rx.len()),
+                    }
+                })
+            }
+
+            fn release(&self) {
+                self.drop_sender();
+            }
+        }
+    };
+}
+
+flume_adapter!(Flume, flume);
+flume_adapter!(Flume0_10_10, flume_0_10_10);
+
+/// Unbounded only: see [`Flume`].
+const UNBOUNDED: &[usize] = &[0];
+
+/// The flume targets: the current release on threads and on tasks (both runtime flavours),
+/// and the buggy 0.10.10 on tasks.
+pub(super) fn flume_targets() -> Vec<Box<dyn Target>> {
+    const SEMANTICS: &str = "no close: the release drops the senders (gets drain, then fail); \
+                             unbounded only";
+    vec![
+        Box::new(Peer {
+            name: "flume",
+            semantics: SEMANTICS,
+            discards_on_close: false,
+            capacities: UNBOUNDED,
+            runtime: None,
+            run: |_, scenario, patience| run_threads(&Flume::new(), scenario, patience),
+        }),
+        Box::new(Peer {
+            name: "flume-async",
+            semantics: SEMANTICS,
+            discards_on_close: false,
+            capacities: UNBOUNDED,
+            runtime: Some(LazyRuntime::new(Flavor::CurrentThread)),
+            run: |peer, scenario, patience| {
+                run_tasks(peer.runtime(), Arc::new(Flume::new()), scenario, patience)
+            },
+        }),
+        Box::new(Peer {
+            name: "flume-0.10.10-async",
+            semantics: "flume 0.10.10, shipped with zesterer/flume#98 (a send pushes to the \
+                        front while an async receiver waits); otherwise as flume-async",
+            discards_on_close: false,
+            capacities: UNBOUNDED,
+            runtime: Some(LazyRuntime::new(Flavor::CurrentThread)),
+            run: |peer, scenario, patience| {
+                run_tasks(
+                    peer.runtime(),
+                    Arc::new(Flume0_10_10::new()),
                     scenario,
                     patience,
                 )

@@ -29,6 +29,11 @@ pub trait Target: Send + Sync {
     /// How it differs from Python's `Queue`, and how blocked operations are released.
     fn semantics(&self) -> &'static str;
 
+    /// The capacities its scenarios may have; 0 is unbounded.
+    fn capacities(&self) -> &'static [usize] {
+        &[0, 1, 2]
+    }
+
     /// The specification it is held to, at `capacity`.
     fn spec(&self, capacity: usize) -> Spec {
         Spec::new(capacity)
