@@ -9,7 +9,9 @@
 
 use std::time::Duration;
 
-use prodcons::lincheck::{Op, Plan, Scenario, Spec, check, check_target, run_threads, target};
+use prodcons::lincheck::{
+    Op, Plan, Scenario, Spec, Verdict, check, check_target, report, run_threads, target,
+};
 
 fn plan() -> Plan {
     Plan {
@@ -46,6 +48,47 @@ fn async_queue_is_linearizable_on_a_current_thread_runtime() {
 #[test]
 fn async_queue_is_linearizable_on_a_multi_thread_runtime() {
     assert_linearizable("async-multi");
+}
+
+/// One fixed scenario, run `runs` times on our blocking queue; every history must pass.
+fn hammer(scenario: &Scenario, runs: usize) {
+    let spec = Spec::new(scenario.capacity);
+    for _ in 0..runs {
+        let history = run_threads(
+            &prodcons::BlockingQueue::new(scenario.capacity),
+            scenario,
+            Duration::from_millis(20),
+        );
+        if let Verdict::Fail(failure) = check(&spec, &history, 100_000) {
+            panic!("{}", report(scenario, &history, &failure));
+        }
+    }
+}
+
+/// An item sits in the queue throughout while another thread keeps taking the lock: no `len`
+/// may say 0 and no `try_get` may say `Empty`, however the calls collide. (Loom cannot show
+/// this: the queue's critical sections have no schedule points inside, so under loom no call
+/// ever finds the lock taken.)
+#[test]
+fn len_and_try_get_see_an_item_that_sits_in_the_queue() {
+    let scenario = Scenario::new(
+        0,
+        vec![Op::TryPut(0)],
+        vec![
+            vec![Op::Len, Op::Len, Op::Len, Op::Len, Op::Len, Op::Len],
+            vec![
+                Op::TryPut(200),
+                Op::Len,
+                Op::TryPut(201),
+                Op::Len,
+                Op::TryPut(202),
+                Op::Len,
+            ],
+            vec![Op::TryGet, Op::Len, Op::Len, Op::Len, Op::Len, Op::Len],
+        ],
+        vec![],
+    );
+    hammer(&scenario, 1000);
 }
 
 /// A get that must block is released by the harness's close and reported `Closed`, and the
