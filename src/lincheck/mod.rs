@@ -50,4 +50,6 @@ pub use scenario::scenarios;
 pub use scenario::{OpSet, Scenario, Shape};
 pub use spec::{Op, Ret, Spec, State, Value};
 pub use stress::{AsyncOps, BoxFuture, SyncOps, run_tasks, run_threads};
-pub use targets::{Async, Blocking, Flavor, LazyRuntime, SeededBug, Target, target, targets};
+pub use targets::{
+    Async, Blocking, Flavor, LazyRuntime, SeededBug, Target, shipped_bugs, target, targets,
+};

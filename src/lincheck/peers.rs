@@ -462,8 +462,7 @@ flume_adapter!(Flume0_10_10, flume_0_10_10);
 /// Unbounded only: see [`Flume`].
 const UNBOUNDED: &[usize] = &[0];
 
-/// The flume targets: the current release on threads and on tasks (both runtime flavours),
-/// and the buggy 0.10.10 on tasks.
+/// The flume targets: the current release on threads and on tasks (both runtime flavours).
 pub(super) fn flume_targets() -> Vec<Box<dyn Target>> {
     const SEMANTICS: &str = "no close: the release drops the senders (gets drain, then fail); \
                              unbounded only";
@@ -487,12 +486,47 @@ pub(super) fn flume_targets() -> Vec<Box<dyn Target>> {
             },
         }),
         Box::new(Peer {
+            name: "flume-async-multi",
+            semantics: SEMANTICS,
+            discards_on_close: false,
+            capacities: UNBOUNDED,
+            runtime: Some(LazyRuntime::new(Flavor::MultiThread)),
+            run: |peer, scenario, patience| {
+                run_tasks(peer.runtime(), Arc::new(Flume::new()), scenario, patience)
+            },
+        }),
+    ]
+}
+
+/// Releases that shipped with a known concurrency bug, pinned beside the fixed release (see
+/// `docs/conformance.md`). Not among the targets `--target all` checks: they are expected to
+/// fail, and `ci/check.sh` requires that they do.
+pub(super) fn shipped_bugs() -> Vec<Box<dyn Target>> {
+    vec![
+        Box::new(Peer {
             name: "flume-0.10.10-async",
             semantics: "flume 0.10.10, shipped with zesterer/flume#98 (a send pushes to the \
                         front while an async receiver waits); otherwise as flume-async",
             discards_on_close: false,
             capacities: UNBOUNDED,
             runtime: Some(LazyRuntime::new(Flavor::CurrentThread)),
+            run: |peer, scenario, patience| {
+                run_tasks(
+                    peer.runtime(),
+                    Arc::new(Flume0_10_10::new()),
+                    scenario,
+                    patience,
+                )
+            },
+        }),
+        Box::new(Peer {
+            name: "flume-0.10.10-async-multi",
+            semantics: "flume 0.10.10 on a multi-thread runtime, where zesterer/flume#120 can \
+                        race (a receive re-polled just as a sender sends and drops reports \
+                        Disconnected with the message still queued); otherwise as flume-async",
+            discards_on_close: false,
+            capacities: UNBOUNDED,
+            runtime: Some(LazyRuntime::new(Flavor::MultiThread)),
             run: |peer, scenario, patience| {
                 run_tasks(
                     peer.runtime(),

@@ -234,7 +234,24 @@ pub fn targets() -> Vec<Box<dyn Target>> {
     targets
 }
 
-/// The target called `name`, if there is one.
+/// Releases of other crates that shipped with a known concurrency bug, pinned beside their
+/// fixed releases (the `conformance` feature; none without it). They are expected to fail.
+///
+/// ```
+/// # if prodcons::BUILT_WITH_LOOM { return; }
+/// for target in prodcons::lincheck::shipped_bugs() {
+///     assert!(prodcons::lincheck::target(target.name()).is_some());
+/// }
+/// ```
+pub fn shipped_bugs() -> Vec<Box<dyn Target>> {
+    #[cfg(feature = "conformance")]
+    return super::peers::shipped_bugs();
+    #[cfg(not(feature = "conformance"))]
+    Vec::new()
+}
+
+/// The target called `name`, if there is one: among [`targets`], [`shipped_bugs`], or the
+/// seeded bug.
 ///
 /// ```
 /// # if prodcons::BUILT_WITH_LOOM { return; }
@@ -244,7 +261,9 @@ pub fn target(name: &str) -> Option<Box<dyn Target>> {
     if name == SeededBug.name() {
         return Some(Box::new(SeededBug));
     }
-    targets().into_iter().find(|target| target.name() == name)
+    let mut known = targets();
+    known.extend(shipped_bugs());
+    known.into_iter().find(|target| target.name() == name)
 }
 
 /// Our [`BlockingQueue`] with a seeded bug: `try_get` reports `Empty` when exactly one item
