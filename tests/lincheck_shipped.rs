@@ -4,16 +4,14 @@
 
 #![cfg(all(not(loom), feature = "conformance"))] // A loom build's primitives only work inside `loom::model`.
 
-use std::time::Duration;
-
-use prodcons::lincheck::{FailureKind, Op, Scenario, Verdict, check, report, target};
+use prodcons::lincheck::{FailureKind, Op, Scenario, Verdict, Watch, check, report, target};
 
 /// Runs `scenario` up to `runs` times on the target `name`; the first failing verdict's report.
 fn first_failure(name: &str, scenario: &Scenario, runs: u32) -> Option<String> {
     let target = target(name).unwrap();
     let spec = target.spec(scenario.capacity);
     (0..runs).find_map(|_| {
-        let history = target.run(scenario, Duration::from_millis(20));
+        let history = target.run(scenario, &Watch::default());
         match check(&spec, &history, 100_000) {
             Verdict::Fail(failure) => {
                 assert_eq!(failure.kind, FailureKind::NotLinearizable);

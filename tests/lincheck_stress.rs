@@ -1,23 +1,28 @@
 //! Stress mode on our two queues: generated scenarios, each run many times on real threads
 //! and on tokio tasks (both runtime flavours), every history checked for linearizability.
 //!
-//! No timing assertion: the deadline in the runner only decides when blocked operations are
-//! released, and an operation released while merely slow is judged leniently (see
-//! `prodcons::lincheck::check`), so a slow machine can only make these tests more lenient.
+//! No timing assertion: the runner's patience only decides when it looks for blocked
+//! operations, and it releases them only once the specification says they must block, so a
+//! slow machine only makes the runs longer (see `prodcons::lincheck::run_threads`). The one
+//! verdict that needs time, a lost wakeup, needs an operation stuck for the whole hang limit.
 
 #![cfg(not(loom))] // A loom build's primitives only work inside `loom::model`: see README.
 
 use std::time::Duration;
 
 use prodcons::lincheck::{
-    Op, Plan, Scenario, Spec, Verdict, check, check_target, report, run_threads, target,
+    FailureKind, Op, Plan, Ret, Scenario, Spec, SyncOps, Verdict, Watch, check, check_target,
+    report, run_threads, target,
 };
 
 fn plan() -> Plan {
     Plan {
         scenarios: 40,
         runs: 10,
-        patience: Duration::from_millis(20),
+        watch: Watch {
+            patience: Duration::from_millis(20),
+            ..Watch::default()
+        },
         ..Plan::default()
     }
 }
@@ -57,7 +62,8 @@ fn hammer(scenario: &Scenario, runs: usize) {
         let history = run_threads(
             &prodcons::BlockingQueue::new(scenario.capacity),
             scenario,
-            Duration::from_millis(20),
+            &spec,
+            &Watch::default(),
         );
         if let Verdict::Fail(failure) = check(&spec, &history, 100_000) {
             panic!("{}", report(scenario, &history, &failure));
@@ -104,11 +110,100 @@ fn a_get_that_must_block_is_released_and_passes() {
     let history = run_threads(
         &prodcons::BlockingQueue::new(1),
         &scenario,
-        Duration::from_millis(20),
+        &Spec::new(1),
+        &Watch::default(),
     );
     assert!(history.release().is_some(), "{history}");
     assert!(
         check(&Spec::new(1), &history, 10_000).is_pass(),
         "{history}"
     );
+}
+
+/// A blocking queue whose first `get` loses its wakeup: it waits for the release however many
+/// items arrive, as a getter whose notification went astray would.
+struct LosesFirstWakeup {
+    queue: prodcons::BlockingQueue<u32>,
+    first: std::sync::Mutex<bool>,
+    released: (std::sync::Mutex<bool>, std::sync::Condvar),
+}
+
+impl SyncOps for LosesFirstWakeup {
+    fn apply(&self, op: Op) -> Ret {
+        if op == Op::Get && std::mem::replace(&mut *self.first.lock().unwrap(), false) {
+            let (released, wake) = &self.released;
+            let guard = wake.wait_while(released.lock().unwrap(), |released| !*released);
+            drop(guard);
+        }
+        self.queue.apply(op)
+    }
+
+    fn release(&self) {
+        *self.released.0.lock().unwrap() = true;
+        self.released.1.notify_all();
+        self.queue.release();
+    }
+}
+
+#[test]
+fn a_get_stuck_while_an_item_waits_is_a_lost_wakeup() {
+    let scenario = Scenario::new(0, vec![], vec![vec![Op::Get], vec![Op::Put(200)]], vec![]);
+    let queue = LosesFirstWakeup {
+        queue: prodcons::BlockingQueue::new(0),
+        first: std::sync::Mutex::new(true),
+        released: Default::default(),
+    };
+    let watch = Watch {
+        patience: Duration::from_millis(5),
+        hang_limit: Duration::from_millis(100),
+        ..Watch::default()
+    };
+    let history = run_threads(&queue, &scenario, &Spec::new(0), &watch);
+    match check(&Spec::new(0), &history, 10_000) {
+        Verdict::Fail(failure) => assert_eq!(failure.kind, FailureKind::LostWakeup, "{failure}"),
+        other => panic!("expected a lost wakeup, got {other:?} for\n{history}"),
+    }
+}
+
+/// A blocking queue whose gets stall after taking their item, as a thread descheduled just
+/// before returning would: far longer than the runner's patience.
+struct SlowGetter(prodcons::BlockingQueue<u32>);
+
+impl SyncOps for SlowGetter {
+    fn apply(&self, op: Op) -> Ret {
+        let ret = self.0.apply(op);
+        if op == Op::Get {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        ret
+    }
+
+    fn release(&self) {
+        self.0.release();
+    }
+}
+
+/// Slowness is not a lost wakeup: the runner waits for a thread the specification says can
+/// return, instead of closing the queue under it.
+#[test]
+fn a_slow_thread_is_waited_for_not_released() {
+    let scenario = Scenario::new(
+        1,
+        vec![Op::TryPut(0)],
+        vec![vec![Op::Get, Op::Len], vec![Op::Put(200), Op::Len]],
+        vec![Op::TryGet],
+    );
+    let watch = Watch {
+        patience: Duration::from_millis(1),
+        ..Watch::default()
+    };
+    for _ in 0..5 {
+        let queue = SlowGetter(prodcons::BlockingQueue::new(1));
+        let history = run_threads(&queue, &scenario, &Spec::new(1), &watch);
+        assert_eq!(history.release(), None, "{history}");
+        assert!(
+            check(&Spec::new(1), &history, 10_000).is_pass(),
+            "{history}"
+        );
+    }
 }

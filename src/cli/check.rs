@@ -10,7 +10,8 @@ use clap::Args;
 use clap::builder::PossibleValuesParser;
 use indicatif::{ProgressBar, ProgressStyle};
 use prodcons::lincheck::{
-    Outcome, Plan, Shape, Target, check, check_target, scenarios, shipped_bugs, target, targets,
+    Outcome, Plan, Shape, Target, Watch, check, check_target, scenarios, shipped_bugs, target,
+    targets,
 };
 use proptest::strategy::{Strategy, ValueTree};
 use proptest::test_runner::TestRunner;
@@ -51,6 +52,11 @@ pub(crate) struct CheckArgs {
     /// Milliseconds without progress before blocked operations are released.
     #[arg(long, value_name = "MS", default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..))]
     patience_ms: u64,
+
+    /// Seconds an operation the specification says must not block may stay stuck before the
+    /// run counts as a lost wakeup.
+    #[arg(long, value_name = "SECS", default_value_t = 10.0, value_parser = positive_seconds)]
+    hang_limit: f64,
 
     /// Seeds the scenario generator.
     #[arg(long, value_name = "N", default_value_t = 12)]
@@ -106,8 +112,11 @@ impl CheckArgs {
             },
             scenarios: self.scenarios,
             runs: self.runs,
-            patience: Duration::from_millis(self.patience_ms),
-            budget: self.budget,
+            watch: Watch {
+                patience: Duration::from_millis(self.patience_ms),
+                hang_limit: Duration::from_secs_f64(self.hang_limit),
+                budget: self.budget,
+            },
             time: self.time.map(Duration::from_secs_f64),
             seed: self.seed,
         }
@@ -202,7 +211,11 @@ fn bench_throughput(args: &CheckArgs) -> ExitCode {
     let target = prodcons::lincheck::Blocking;
     let strategy = scenarios(&shape, target.ops());
     let mut runner = TestRunner::deterministic();
-    let patience = Duration::from_millis(args.patience_ms);
+    let watch = Watch {
+        patience: Duration::from_millis(args.patience_ms),
+        hang_limit: Duration::from_secs_f64(args.hang_limit),
+        budget: args.budget,
+    };
     let mut histories = Vec::new();
     let start = Instant::now();
     let mut failures = 0u64;
@@ -211,7 +224,7 @@ fn bench_throughput(args: &CheckArgs) -> ExitCode {
             break;
         };
         let scenario = tree.current();
-        let history = target.run(&scenario, patience);
+        let history = target.run(&scenario, &watch);
         let verdict = check(&target.spec(scenario.capacity), &history, args.budget);
         failures += u64::from(verdict.is_fail());
         histories.push((scenario.capacity, history));

@@ -9,6 +9,7 @@ use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestError, Test
 use super::checker::{Verdict, check};
 use super::report::report;
 use super::scenario::{Scenario, Shape, scenarios};
+use super::stress::Watch;
 use super::targets::Target;
 
 /// How long and how hard to check one target.
@@ -20,10 +21,9 @@ pub struct Plan {
     pub scenarios: u32,
     /// How many times each scenario runs.
     pub runs: u32,
-    /// How long nothing may move before blocked operations are released.
-    pub patience: Duration,
-    /// Search steps per history before the verdict is unknown.
-    pub budget: u64,
+    /// How runs are watched for blocked operations, and the search steps per history
+    /// (`watch.budget`) before a verdict is unknown.
+    pub watch: Watch,
     /// Stop generating new scenarios after this long.
     pub time: Option<Duration>,
     /// Seeds the scenario generator, so a sweep can be repeated.
@@ -36,8 +36,7 @@ impl Default for Plan {
             shape: Shape::default(),
             scenarios: 50,
             runs: 20,
-            patience: Duration::from_millis(20),
-            budget: 100_000,
+            watch: Watch::default(),
             time: None,
             seed: 12,
         }
@@ -109,11 +108,11 @@ pub fn check_target(target: &dyn Target, plan: &Plan, progress: &dyn Fn(u64)) ->
         scenarios_run.set(scenarios_run.get() + 1);
         let spec = target.spec(scenario.capacity);
         for _ in 0..plan.runs {
-            let history = target.run(&scenario, plan.patience);
+            let history = target.run(&scenario, &plan.watch);
             released.set(released.get() + u64::from(history.release().is_some()));
             histories.set(histories.get() + 1);
             progress(histories.get());
-            match check(&spec, &history, plan.budget) {
+            match check(&spec, &history, plan.watch.budget) {
                 Verdict::Pass { .. } => {}
                 Verdict::Unknown { .. } => unknown.set(unknown.get() + 1),
                 Verdict::Fail(failure) => {

@@ -129,9 +129,9 @@ impl History {
     }
 
     /// A history whose operations still blocked at stamp `release` were then released by the
-    /// harness. Those operations are judged twice: the whole history must be linearizable,
-    /// and at `release` each of them must be allowed to block (see
-    /// [`check`](super::check)).
+    /// harness, which it does only once the specification says they must block (see the
+    /// stress runner). The release itself is one of the entries, a `close` of
+    /// [`Part::Release`].
     ///
     /// ```
     /// # if prodcons::BUILT_WITH_LOOM { return; }

@@ -12,7 +12,7 @@ use std::time::Duration;
 use super::history::History;
 use super::scenario::{OpSet, Scenario};
 use super::spec::{Op, Ret, Spec, Value};
-use super::stress::{AsyncOps, BoxFuture, SyncOps, run_tasks, run_threads};
+use super::stress::{AsyncOps, BoxFuture, SyncOps, Watch, run_tasks, run_threads};
 use super::targets::{Flavor, LazyRuntime, Target};
 
 /// How long a blocked crossbeam operation waits before looking at the emulated close.
@@ -238,7 +238,7 @@ struct Peer {
     discards_on_close: bool,
     capacities: &'static [usize],
     runtime: Option<LazyRuntime>,
-    run: fn(&Peer, &Scenario, Duration) -> History,
+    run: fn(&Peer, &Scenario, &Watch) -> History,
 }
 
 impl Target for Peer {
@@ -267,8 +267,8 @@ impl Target for Peer {
         }
     }
 
-    fn run(&self, scenario: &Scenario, patience: Duration) -> History {
-        (self.run)(self, scenario, patience)
+    fn run(&self, scenario: &Scenario, watch: &Watch) -> History {
+        (self.run)(self, scenario, watch)
     }
 }
 
@@ -299,8 +299,13 @@ pub(super) fn targets() -> Vec<Box<dyn Target>> {
             discards_on_close: false,
             capacities: ANY,
             runtime: None,
-            run: |_, scenario, patience| {
-                run_threads(&Crossbeam::new(scenario.capacity), scenario, patience)
+            run: |peer, scenario, watch| {
+                run_threads(
+                    &Crossbeam::new(scenario.capacity),
+                    scenario,
+                    &peer.spec(scenario.capacity),
+                    watch,
+                )
             },
         }),
         Box::new(Peer {
@@ -309,9 +314,14 @@ pub(super) fn targets() -> Vec<Box<dyn Target>> {
             discards_on_close: true,
             capacities: ANY,
             runtime: None,
-            run: |_, scenario, patience| {
+            run: |peer, scenario, watch| {
                 let (tx, rx) = kanal_channel(scenario.capacity);
-                run_threads(&Kanal { tx, rx }, scenario, patience)
+                run_threads(
+                    &Kanal { tx, rx },
+                    scenario,
+                    &peer.spec(scenario.capacity),
+                    watch,
+                )
             },
         }),
         Box::new(Peer {
@@ -320,13 +330,19 @@ pub(super) fn targets() -> Vec<Box<dyn Target>> {
             discards_on_close: true,
             capacities: ANY,
             runtime: Some(LazyRuntime::new(Flavor::MultiThread)),
-            run: |peer, scenario, patience| {
+            run: |peer, scenario, watch| {
                 let (tx, rx) = kanal_channel(scenario.capacity);
                 let queue = Arc::new(KanalAsync {
                     tx: tx.to_async(),
                     rx: rx.to_async(),
                 });
-                run_tasks(peer.runtime(), queue, scenario, patience)
+                run_tasks(
+                    peer.runtime(),
+                    queue,
+                    scenario,
+                    &peer.spec(scenario.capacity),
+                    watch,
+                )
             },
         }),
         Box::new(Peer {
@@ -335,7 +351,7 @@ pub(super) fn targets() -> Vec<Box<dyn Target>> {
             discards_on_close: false,
             capacities: ANY,
             runtime: Some(LazyRuntime::new(Flavor::MultiThread)),
-            run: |peer, scenario, patience| {
+            run: |peer, scenario, watch| {
                 let (tx, rx) = match scenario.capacity {
                     0 => async_channel::unbounded(),
                     bound => async_channel::bounded(bound),
@@ -344,7 +360,8 @@ pub(super) fn targets() -> Vec<Box<dyn Target>> {
                     peer.runtime(),
                     Arc::new(AsyncChannel { tx, rx }),
                     scenario,
-                    patience,
+                    &peer.spec(scenario.capacity),
+                    watch,
                 )
             },
         }),
@@ -473,7 +490,14 @@ pub(super) fn flume_targets() -> Vec<Box<dyn Target>> {
             discards_on_close: false,
             capacities: UNBOUNDED,
             runtime: None,
-            run: |_, scenario, patience| run_threads(&Flume::new(), scenario, patience),
+            run: |peer, scenario, watch| {
+                run_threads(
+                    &Flume::new(),
+                    scenario,
+                    &peer.spec(scenario.capacity),
+                    watch,
+                )
+            },
         }),
         Box::new(Peer {
             name: "flume-async",
@@ -481,8 +505,14 @@ pub(super) fn flume_targets() -> Vec<Box<dyn Target>> {
             discards_on_close: false,
             capacities: UNBOUNDED,
             runtime: Some(LazyRuntime::new(Flavor::CurrentThread)),
-            run: |peer, scenario, patience| {
-                run_tasks(peer.runtime(), Arc::new(Flume::new()), scenario, patience)
+            run: |peer, scenario, watch| {
+                run_tasks(
+                    peer.runtime(),
+                    Arc::new(Flume::new()),
+                    scenario,
+                    &peer.spec(scenario.capacity),
+                    watch,
+                )
             },
         }),
         Box::new(Peer {
@@ -491,8 +521,14 @@ pub(super) fn flume_targets() -> Vec<Box<dyn Target>> {
             discards_on_close: false,
             capacities: UNBOUNDED,
             runtime: Some(LazyRuntime::new(Flavor::MultiThread)),
-            run: |peer, scenario, patience| {
-                run_tasks(peer.runtime(), Arc::new(Flume::new()), scenario, patience)
+            run: |peer, scenario, watch| {
+                run_tasks(
+                    peer.runtime(),
+                    Arc::new(Flume::new()),
+                    scenario,
+                    &peer.spec(scenario.capacity),
+                    watch,
+                )
             },
         }),
     ]
@@ -510,12 +546,13 @@ pub(super) fn shipped_bugs() -> Vec<Box<dyn Target>> {
             discards_on_close: false,
             capacities: UNBOUNDED,
             runtime: Some(LazyRuntime::new(Flavor::CurrentThread)),
-            run: |peer, scenario, patience| {
+            run: |peer, scenario, watch| {
                 run_tasks(
                     peer.runtime(),
                     Arc::new(Flume0_10_10::new()),
                     scenario,
-                    patience,
+                    &peer.spec(scenario.capacity),
+                    watch,
                 )
             },
         }),
@@ -527,12 +564,13 @@ pub(super) fn shipped_bugs() -> Vec<Box<dyn Target>> {
             discards_on_close: false,
             capacities: UNBOUNDED,
             runtime: Some(LazyRuntime::new(Flavor::MultiThread)),
-            run: |peer, scenario, patience| {
+            run: |peer, scenario, watch| {
                 run_tasks(
                     peer.runtime(),
                     Arc::new(Flume0_10_10::new()),
                     scenario,
-                    patience,
+                    &peer.spec(scenario.capacity),
+                    watch,
                 )
             },
         }),

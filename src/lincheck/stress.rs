@@ -1,21 +1,34 @@
 //! Stress mode: runs a scenario on real threads, or on tokio tasks, and records its history.
 //!
-//! All threads start at a barrier, so that the parallel part really overlaps. An operation
-//! still blocked when nothing else moves is released by the target's `release` (its `close`,
-//! or an emulated one), so every run ends. When to release is decided by a deadline, or
-//! sooner when the target can count its sleeping waiters; either way the decision only picks
-//! the stamp at which blocked operations are judged (see [`check`](super::check)), and an
-//! operation released while merely slow is judged leniently, so a slow machine can hide a
-//! lost wakeup but never invent one.
+//! All threads start at a barrier, so that the parallel part really overlaps. When nothing
+//! has moved for a while (the *patience*), or sooner when the target can tell that every
+//! unfinished thread is asleep inside it, the runner takes a snapshot: the operations that
+//! returned so far, and the ones still running, taken as *blocked*. Then:
+//!
+//! - if the specification says every running operation must block after the returned ones,
+//!   the runner releases them with the target's `release` (its `close`, or an emulated one),
+//!   so that the run ends, and the whole history is checked as usual;
+//! - otherwise some running operation ought to be able to return, or has already taken
+//!   effect without returning. The runner does not release then, because releasing would
+//!   turn a thread that was merely slow (woken, but not yet scheduled) into one that reports
+//!   `Closed`, which no order explains: a false failure. It waits instead, and a slow thread
+//!   finishes. Only if nothing moves for the whole *hang limit* does it act: a snapshot whose
+//!   only fault is a running operation that must not block ends the run as a lost wakeup,
+//!   with the snapshot as its history; any other is released and checked whole.
+//!
+//! So the patience only decides when to look, never a verdict: the one verdict that depends
+//! on time is the lost wakeup, which needs a thread to stay stuck for the hang limit (seconds)
+//! although the specification says it must not block. Safety verdicts depend on no timing.
 
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::{Arc, Barrier, Condvar, Mutex};
+use std::sync::{Arc, Barrier, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
+use super::checker::{FailureKind, Verdict, check};
 use super::history::{Clock, Entry, History, Part};
 use super::scenario::Scenario;
-use super::spec::{Op, Ret};
+use super::spec::{Op, Ret, Spec};
 
 /// A boxed future, as an async target's operations return them.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -29,7 +42,7 @@ pub trait SyncOps: Sync {
     fn release(&self);
 
     /// How many operations are asleep inside the queue, if it can tell. When every unfinished
-    /// thread is asleep, the runner releases at once instead of waiting for the deadline.
+    /// thread is asleep, the runner looks at once instead of waiting out its patience.
     fn sleepers(&self) -> Option<usize> {
         None
     }
@@ -49,55 +62,183 @@ pub trait AsyncOps: Send + Sync + 'static {
     }
 }
 
-/// Counts finished threads, and wakes the runner at each.
-#[derive(Default)]
-struct Finished {
-    count: Mutex<usize>,
-    changed: Condvar,
+/// How the runner watches a run: when to look for blocked operations, and how long a stuck
+/// one may stay stuck before it is a lost wakeup.
+///
+/// ```
+/// # if prodcons::BUILT_WITH_LOOM { return; }
+/// let watch = prodcons::lincheck::Watch::default();
+/// assert!(watch.hang_limit > watch.patience);
+/// ```
+#[derive(Clone, Copy, Debug)]
+pub struct Watch {
+    /// How long nothing may move before the runner takes a snapshot.
+    pub patience: Duration,
+    /// How long an operation the specification says must not block may stay stuck before
+    /// the run ends as a lost wakeup.
+    pub hang_limit: Duration,
+    /// Search steps for the snapshot's check.
+    pub budget: u64,
 }
 
-impl Finished {
-    fn one_more(&self) {
-        *self
-            .count
-            .lock()
-            .unwrap_or_else(|poison| poison.into_inner()) += 1;
-        self.changed.notify_all();
+impl Default for Watch {
+    fn default() -> Self {
+        Self {
+            patience: Duration::from_millis(20),
+            hang_limit: Duration::from_secs(10),
+            budget: 100_000,
+        }
+    }
+}
+
+/// One thread's (or task's) log, shared with the runner so that it can take a snapshot while
+/// the thread is stuck. The lock is the thread's own, and the runner takes it only when
+/// looking, so it is almost always uncontended.
+#[derive(Default)]
+struct Log {
+    entries: Vec<Entry>,
+    /// The operation running now, and its invocation stamp.
+    running: Option<(Op, u64)>,
+    finished: bool,
+}
+
+/// Every part's log, and a condition variable that wakes the runner whenever one changes.
+struct Logs {
+    parts: Vec<(Part, Mutex<Log>)>,
+    progress: Mutex<u64>,
+    moved: Condvar,
+}
+
+fn relock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|poison| poison.into_inner())
+}
+
+impl Logs {
+    fn new(threads: usize) -> Self {
+        Self {
+            parts: (0..threads)
+                .map(|index| (Part::Thread(index), Mutex::default()))
+                .collect(),
+            progress: Mutex::new(0),
+            moved: Condvar::new(),
+        }
     }
 
-    /// Waits until all `threads` are done, or, past `patience` without a thread finishing,
-    /// until the rest look blocked. Returns whether they all finished.
-    fn wait(
-        &self,
-        threads: usize,
-        patience: Duration,
-        sleepers: impl Fn() -> Option<usize>,
-    ) -> bool {
-        let mut count = self
-            .count
-            .lock()
-            .unwrap_or_else(|poison| poison.into_inner());
-        let mut last = (*count, Instant::now());
-        // Polled rather than only waited on, because the sleepers count changes without a
-        // thread finishing.
-        let poll = Duration::from_millis(1).min(patience);
-        while *count < threads {
-            if *count != last.0 {
-                last = (*count, Instant::now());
-            }
-            if sleepers().is_some_and(|asleep| asleep >= threads - *count) {
-                return false;
-            }
-            if last.1.elapsed() >= patience {
-                return false;
-            }
-            count = self
-                .changed
-                .wait_timeout(count, poll)
-                .unwrap_or_else(|poison| poison.into_inner())
-                .0;
+    fn moved(&self) {
+        *relock(&self.progress) += 1;
+        self.moved.notify_all();
+    }
+
+    fn invoke(&self, index: usize, op: Op, at: u64) {
+        relock(&self.parts[index].1).running = Some((op, at));
+    }
+
+    fn respond(&self, index: usize, ret: Ret, at: u64) {
+        let mut log = relock(&self.parts[index].1);
+        if let Some((op, invoke)) = log.running.take() {
+            log.entries
+                .push(Entry::new(Part::Thread(index), op, invoke, Some((at, ret))));
         }
-        true
+        drop(log);
+        self.moved();
+    }
+
+    fn finish(&self, index: usize) {
+        relock(&self.parts[index].1).finished = true;
+        self.moved();
+    }
+
+    fn unfinished(&self) -> usize {
+        self.parts
+            .iter()
+            .filter(|(_, log)| !relock(log).finished)
+            .count()
+    }
+
+    /// Everything so far: returned operations, and running ones as never returned.
+    fn snapshot(&self, sequential: &[Entry]) -> History {
+        let mut entries = sequential.to_vec();
+        for (part, log) in &self.parts {
+            let log = relock(log);
+            entries.extend(&log.entries);
+            if let Some((op, invoke)) = log.running {
+                entries.push(Entry::new(*part, op, invoke, None));
+            }
+        }
+        History::new(entries)
+    }
+
+    fn take_entries(&self) -> Vec<Entry> {
+        self.parts
+            .iter()
+            .flat_map(|(_, log)| std::mem::take(&mut relock(log).entries))
+            .collect()
+    }
+}
+
+/// How a run's parallel part ended.
+enum Ending {
+    /// Every thread finished, perhaps after a release at this stamp.
+    Finished(Option<u64>),
+    /// An operation stayed stuck for the hang limit where it must not block: this snapshot.
+    LostWakeup(History),
+}
+
+/// Watches the parallel part until every thread finishes, releasing blocked operations when
+/// the specification allows it (see the module's documentation).
+fn watch(
+    logs: &Logs,
+    sequential: &[Entry],
+    (spec, watch): (&Spec, &Watch),
+    clock: &Clock,
+    release_log: &mut Vec<Entry>,
+    sleepers: impl Fn() -> Option<usize>,
+    release: impl Fn(),
+) -> Ending {
+    let poll = Duration::from_millis(1).min(watch.patience);
+    let mut seen = u64::MAX;
+    let mut since = Instant::now();
+    let mut stuck_since: Option<Instant> = None;
+    let mut released = None;
+    loop {
+        let unfinished = logs.unfinished();
+        if unfinished == 0 {
+            return Ending::Finished(released);
+        }
+        let progress = *relock(&logs.progress);
+        if progress != seen {
+            (seen, since, stuck_since) = (progress, Instant::now(), None);
+        }
+        let asleep = sleepers().is_some_and(|asleep| asleep >= unfinished);
+        if released.is_none() && (asleep || since.elapsed() >= watch.patience) {
+            let snapshot = logs.snapshot(sequential);
+            let verdict = check(spec, &snapshot, watch.budget);
+            let stuck = *stuck_since.get_or_insert_with(Instant::now);
+            // Release only when every running operation must block. Any other verdict may
+            // mean a running operation has taken effect and not yet returned (a slow thread,
+            // not a stuck one), so wait for it, up to the hang limit.
+            if verdict.is_pass() || stuck.elapsed() >= watch.hang_limit {
+                if matches!(&verdict, Verdict::Fail(failure) if failure.kind == FailureKind::LostWakeup)
+                {
+                    release();
+                    return Ending::LostWakeup(snapshot);
+                }
+                let at = clock.tick();
+                release();
+                let done = clock.tick();
+                release_log.push(Entry::new(
+                    Part::Release,
+                    Op::Close,
+                    at,
+                    Some((done, Ret::Ok)),
+                ));
+                released = Some(at);
+            }
+        }
+        let progress = relock(&logs.progress);
+        if *progress == seen {
+            drop(logs.moved.wait_timeout(progress, poll));
+        }
     }
 }
 
@@ -113,17 +254,18 @@ fn sequential(
     }
 }
 
-fn released(clock: &Clock, log: &mut Vec<Entry>, release: impl FnOnce()) -> u64 {
-    let at = clock.tick();
-    release();
-    let done = clock.tick();
-    log.push(Entry::new(
-        Part::Release,
-        Op::Close,
-        at,
-        Some((done, Ret::Ok)),
-    ));
-    at
+fn finish(
+    mut log: Vec<Entry>,
+    logs: &Logs,
+    ending: Ending,
+) -> Result<(Vec<Entry>, Option<u64>), History> {
+    match ending {
+        Ending::LostWakeup(snapshot) => Err(snapshot),
+        Ending::Finished(release) => {
+            log.extend(logs.take_entries());
+            Ok((log, release))
+        }
+    }
 }
 
 fn history(log: Vec<Entry>, release: Option<u64>) -> History {
@@ -133,23 +275,24 @@ fn history(log: Vec<Entry>, release: Option<u64>) -> History {
     }
 }
 
-/// Runs `scenario` once on `queue` with one OS thread per column.
+/// Runs `scenario` once on `queue` with one OS thread per column, and returns its history,
+/// judged against `spec` only to decide when blocked operations may be released.
 ///
 /// ```
 /// # if prodcons::BUILT_WITH_LOOM { return; }
-/// use std::time::Duration;
 /// use prodcons::BlockingQueue;
-/// use prodcons::lincheck::{Op, Scenario, Spec, check, run_threads};
+/// use prodcons::lincheck::{Op, Scenario, Spec, Watch, check, run_threads};
 ///
 /// let scenario = Scenario::new(1, vec![], vec![vec![Op::Put(100)], vec![Op::Get]], vec![]);
 /// let queue = BlockingQueue::new(1);
-/// let history = run_threads(&queue, &scenario, Duration::from_millis(50));
+/// let history = run_threads(&queue, &scenario, &Spec::new(1), &Watch::default());
 /// assert!(check(&Spec::new(1), &history, 10_000).is_pass());
 /// ```
 pub fn run_threads<Q: SyncOps + ?Sized>(
     queue: &Q,
     scenario: &Scenario,
-    patience: Duration,
+    spec: &Spec,
+    how: &Watch,
 ) -> History {
     let clock = Clock::default();
     let mut log = Vec::new();
@@ -158,41 +301,42 @@ pub fn run_threads<Q: SyncOps + ?Sized>(
     });
     let threads = scenario.threads.len();
     let barrier = Barrier::new(threads);
-    let finished = Finished::default();
-    let release = std::thread::scope(|scope| {
-        let handles: Vec<_> = scenario
-            .threads
-            .iter()
-            .enumerate()
-            .map(|(index, ops)| {
-                let (clock, barrier, finished) = (&clock, &barrier, &finished);
-                scope.spawn(move || {
-                    let mut log = Vec::with_capacity(ops.len());
-                    barrier.wait();
-                    sequential(clock, &mut log, Part::Thread(index), ops, |op| {
-                        queue.apply(op)
-                    });
-                    finished.one_more();
-                    log
-                })
-            })
-            .collect();
-        let all_done = finished.wait(threads, patience, || queue.sleepers());
-        let release = (!all_done).then(|| released(&clock, &mut log, || queue.release()));
-        for handle in handles {
-            // A panicking target is a broken target: let it propagate to the caller.
-            log.extend(
-                handle
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-            );
+    let logs = Logs::new(threads);
+    let mut release_log = Vec::new();
+    let ending = std::thread::scope(|scope| {
+        for (index, ops) in scenario.threads.iter().enumerate() {
+            let (clock, barrier, logs) = (&clock, &barrier, &logs);
+            scope.spawn(move || {
+                barrier.wait();
+                for &op in ops {
+                    logs.invoke(index, op, clock.tick());
+                    let ret = queue.apply(op);
+                    logs.respond(index, ret, clock.tick());
+                }
+                logs.finish(index);
+            });
         }
-        release
+        watch(
+            &logs,
+            &log,
+            (spec, how),
+            &clock,
+            &mut release_log,
+            || queue.sleepers(),
+            || queue.release(),
+        )
+        // The scope joins every thread here; a panicking target propagates to the caller.
     });
-    sequential(&clock, &mut log, Part::Post, &scenario.post, |op| {
-        queue.apply(op)
-    });
-    history(log, release)
+    log.extend(release_log);
+    match finish(log, &logs, ending) {
+        Err(snapshot) => snapshot,
+        Ok((mut log, release)) => {
+            sequential(&clock, &mut log, Part::Post, &scenario.post, |op| {
+                queue.apply(op)
+            });
+            history(log, release)
+        }
+    }
 }
 
 /// Runs `scenario` once on `queue` with one tokio task per column, on `runtime` (either
@@ -201,20 +345,21 @@ pub fn run_threads<Q: SyncOps + ?Sized>(
 /// ```
 /// # if prodcons::BUILT_WITH_LOOM { return; }
 /// use std::sync::Arc;
-/// use std::time::Duration;
 /// use prodcons::AsyncQueue;
-/// use prodcons::lincheck::{Op, Scenario, Spec, check, run_tasks};
+/// use prodcons::lincheck::{Op, Scenario, Spec, Watch, check, run_tasks};
 ///
 /// let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
 /// let scenario = Scenario::new(0, vec![], vec![vec![Op::Get], vec![Op::Put(200)]], vec![]);
-/// let history = run_tasks(&runtime, Arc::new(AsyncQueue::new(0)), &scenario, Duration::from_millis(50));
+/// let queue = Arc::new(AsyncQueue::new(0));
+/// let history = run_tasks(&runtime, queue, &scenario, &Spec::new(0), &Watch::default());
 /// assert!(check(&Spec::new(0), &history, 10_000).is_pass());
 /// ```
 pub fn run_tasks<Q: AsyncOps>(
     runtime: &tokio::runtime::Runtime,
     queue: Arc<Q>,
     scenario: &Scenario,
-    patience: Duration,
+    spec: &Spec,
+    how: &Watch,
 ) -> History {
     let clock = Arc::new(Clock::default());
     let mut log = Vec::new();
@@ -222,7 +367,7 @@ pub fn run_tasks<Q: AsyncOps>(
         runtime.block_on(queue.apply(op))
     });
     let threads = scenario.threads.len();
-    let finished = Arc::new(Finished::default());
+    let logs = Arc::new(Logs::new(threads));
     // Tasks cannot meet at a blocking barrier on a current-thread runtime; they are all
     // spawned before the runtime is driven instead, so none starts before the others exist.
     let handles: Vec<_> = scenario
@@ -230,54 +375,55 @@ pub fn run_tasks<Q: AsyncOps>(
         .iter()
         .enumerate()
         .map(|(index, ops)| {
-            let (queue, clock, finished, ops) = (
+            let (queue, clock, logs, ops) = (
                 Arc::clone(&queue),
                 Arc::clone(&clock),
-                Arc::clone(&finished),
+                Arc::clone(&logs),
                 ops.clone(),
             );
             runtime.spawn(async move {
-                let mut log = Vec::with_capacity(ops.len());
                 for op in ops {
-                    let invoke = clock.tick();
+                    logs.invoke(index, op, clock.tick());
                     let ret = queue.apply(op).await;
-                    let response = clock.tick();
-                    log.push(Entry::new(
-                        Part::Thread(index),
-                        op,
-                        invoke,
-                        Some((response, ret)),
-                    ));
+                    logs.respond(index, ret, clock.tick());
                 }
-                finished.one_more();
-                log
+                logs.finish(index);
             })
         })
         .collect();
-    let release = std::thread::scope(|scope| {
+    let mut release_log = Vec::new();
+    let ending = std::thread::scope(|scope| {
         let driver = scope.spawn(|| {
             runtime.block_on(async {
-                let mut logs = Vec::new();
                 for handle in handles {
-                    match handle.await {
-                        Ok(log) => logs.extend(log),
-                        Err(error) => std::panic::resume_unwind(error.into_panic()),
+                    if let Err(error) = handle.await {
+                        std::panic::resume_unwind(error.into_panic());
                     }
                 }
-                logs
-            })
+            });
         });
-        let all_done = finished.wait(threads, patience, || queue.sleepers());
-        let release = (!all_done).then(|| released(&clock, &mut log, || queue.release()));
-        log.extend(
-            driver
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+        let ending = watch(
+            &logs,
+            &log,
+            (spec, how),
+            &clock,
+            &mut release_log,
+            || queue.sleepers(),
+            || queue.release(),
         );
-        release
+        if let Err(panic) = driver.join() {
+            std::panic::resume_unwind(panic);
+        }
+        ending
     });
-    sequential(&clock, &mut log, Part::Post, &scenario.post, |op| {
-        runtime.block_on(queue.apply(op))
-    });
-    history(log, release)
+    log.extend(release_log);
+    match finish(log, &logs, ending) {
+        Err(snapshot) => snapshot,
+        Ok((mut log, release)) => {
+            sequential(&clock, &mut log, Part::Post, &scenario.post, |op| {
+                runtime.block_on(queue.apply(op))
+            });
+            history(log, release)
+        }
+    }
 }

@@ -2,12 +2,11 @@
 //! [`peers`](super::peers) (with the `conformance` feature).
 
 use std::sync::{Arc, OnceLock};
-use std::time::Duration;
 
 use super::history::History;
 use super::scenario::{OpSet, Scenario};
 use super::spec::{Op, Ret, Spec, Value};
-use super::stress::{AsyncOps, BoxFuture, SyncOps, run_tasks, run_threads};
+use super::stress::{AsyncOps, BoxFuture, SyncOps, Watch, run_tasks, run_threads};
 use crate::{AsyncQueue, BlockingQueue};
 
 /// A queue implementation the checker can run scenarios on.
@@ -40,7 +39,7 @@ pub trait Target: Send + Sync {
     }
 
     /// Runs `scenario` once on a fresh queue and returns its history.
-    fn run(&self, scenario: &Scenario, patience: Duration) -> History;
+    fn run(&self, scenario: &Scenario, watch: &Watch) -> History;
 }
 
 impl SyncOps for BlockingQueue<Value> {
@@ -171,8 +170,13 @@ impl Target for Blocking {
         "the specification itself: Python's queue.Queue, close like 3.13's shutdown"
     }
 
-    fn run(&self, scenario: &Scenario, patience: Duration) -> History {
-        run_threads(&BlockingQueue::new(scenario.capacity), scenario, patience)
+    fn run(&self, scenario: &Scenario, watch: &Watch) -> History {
+        run_threads(
+            &BlockingQueue::new(scenario.capacity),
+            scenario,
+            &self.spec(scenario.capacity),
+            watch,
+        )
     }
 }
 
@@ -210,9 +214,15 @@ impl Target for Async {
         "the specification itself: asyncio's Queue, close like 3.13's shutdown"
     }
 
-    fn run(&self, scenario: &Scenario, patience: Duration) -> History {
+    fn run(&self, scenario: &Scenario, watch: &Watch) -> History {
         let queue = Arc::new(AsyncQueue::new(scenario.capacity));
-        run_tasks(self.runtime.get(), queue, scenario, patience)
+        run_tasks(
+            self.runtime.get(),
+            queue,
+            scenario,
+            &self.spec(scenario.capacity),
+            watch,
+        )
     }
 }
 
@@ -304,11 +314,12 @@ impl Target for SeededBug {
         "deliberately broken: try_get says Empty when one item is queued"
     }
 
-    fn run(&self, scenario: &Scenario, patience: Duration) -> History {
+    fn run(&self, scenario: &Scenario, watch: &Watch) -> History {
         run_threads(
             &OffByOne(BlockingQueue::new(scenario.capacity)),
             scenario,
-            patience,
+            &self.spec(scenario.capacity),
+            watch,
         )
     }
 }
