@@ -119,6 +119,36 @@ pub fn check(spec: &Spec, history: &History, budget: u64) -> Verdict {
     Search::new(spec, &judged, budget).run(history.entries().to_vec())
 }
 
+/// Whether `history` could still become linearizable: like [`check`], except that an
+/// operation that has not returned may have taken effect (with any result) or not, as in Wing
+/// & Gong's treatment of pending operations. A failure here is a safety violation whatever
+/// the running operations do next; a pass says nothing about blocking.
+///
+/// ```
+/// # if prodcons::BUILT_WITH_LOOM { return; }
+/// use prodcons::lincheck::{check, check_prefix, Entry, History, Op, Part, Ret, Spec};
+///
+/// // A get still running may already have taken the item, so the later Empty is explained.
+/// let history = History::new(vec![
+///     Entry::new(Part::Init, Op::TryPut(1), 0, Some((1, Ret::Ok))),
+///     Entry::new(Part::Thread(0), Op::Get, 2, None),
+///     Entry::new(Part::Thread(1), Op::TryGet, 3, Some((4, Ret::Empty))),
+/// ]);
+/// assert!(check_prefix(&Spec::new(0), &history, 10_000).is_pass());
+/// assert!(check(&Spec::new(0), &history, 10_000).is_fail());
+/// ```
+pub fn check_prefix(spec: &Spec, history: &History, budget: u64) -> Verdict {
+    let judged: Vec<Judged> = history
+        .entries()
+        .iter()
+        .map(|entry| Judged {
+            free: entry.response.is_none(),
+            ..Judged::from_entry(entry)
+        })
+        .collect();
+    Search::new(spec, &judged, budget).run(history.entries().to_vec())
+}
+
 /// One operation as the search sees it.
 #[derive(Clone, Copy, Debug)]
 struct Judged {
@@ -131,6 +161,9 @@ struct Judged {
     response: u64,
     /// Whether it must be linearized: whether it returned.
     required: bool,
+    /// For one that never returned: whether it may have taken effect anyway, with any result,
+    /// or not (Wing & Gong's pending operations), rather than counting as blocked.
+    free: bool,
 }
 
 impl Judged {
@@ -141,6 +174,7 @@ impl Judged {
             invoke: entry.invoke,
             response: entry.response.map_or(u64::MAX, |(at, _)| at),
             required: entry.response.is_some(),
+            free: false,
         }
     }
 }
@@ -230,7 +264,7 @@ impl<'a> Search<'a> {
         let mut reasons = Vec::new();
         for index in 0..self.ops.len() {
             let op = self.ops[index];
-            if done & 1 << index != 0 || op.ret.is_none() {
+            if done & 1 << index != 0 || (op.ret.is_none() && !op.free) {
                 continue;
             }
             if op.invoke > horizon {
@@ -243,7 +277,7 @@ impl<'a> Search<'a> {
             let mut next = state.clone();
             match self.spec.step(&mut next, op.op) {
                 None => reasons.push((index, format!("it would block on {state}"))),
-                Some(ret) if op.ret != Some(ret) => reasons.push((
+                Some(ret) if !op.free && op.ret != Some(ret) => reasons.push((
                     index,
                     format!(
                         "on {state} it would return {ret}, not {}",
@@ -263,7 +297,8 @@ impl<'a> Search<'a> {
         if done & self.required == self.required {
             for index in 0..self.ops.len() {
                 let op = self.ops[index];
-                if done & 1 << index == 0 && !op.required && !self.spec.blocks(&state, op.op) {
+                let stuck = done & 1 << index == 0 && !op.required && !op.free;
+                if stuck && !self.spec.blocks(&state, op.op) {
                     reasons.push((
                         index,
                         format!(
@@ -288,6 +323,7 @@ impl<'a> Search<'a> {
         (0..self.ops.len()).all(|index| {
             done & 1 << index != 0
                 || self.ops[index].required
+                || self.ops[index].free
                 || self.spec.blocks(state, self.ops[index].op)
         })
     }

@@ -40,7 +40,7 @@ mod spec;
 mod stress;
 mod targets;
 
-pub use checker::{Failure, FailureKind, MAX_OPERATIONS, Verdict, check};
+pub use checker::{Failure, FailureKind, MAX_OPERATIONS, Verdict, check, check_prefix};
 #[cfg(feature = "conformance")]
 pub use driver::{Outcome, Plan, check_target};
 pub use history::{Clock, Entry, History, Part};

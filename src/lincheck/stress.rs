@@ -25,7 +25,7 @@ use std::pin::Pin;
 use std::sync::{Arc, Barrier, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use super::checker::{FailureKind, Verdict, check};
+use super::checker::{FailureKind, Verdict, check, check_prefix};
 use super::history::{Clock, Entry, History, Part};
 use super::scenario::Scenario;
 use super::spec::{Op, Ret, Spec};
@@ -214,10 +214,13 @@ fn watch(
             let snapshot = logs.snapshot(sequential);
             let verdict = check(spec, &snapshot, watch.budget);
             let stuck = *stuck_since.get_or_insert_with(Instant::now);
-            // Release only when every running operation must block. Any other verdict may
-            // mean a running operation has taken effect and not yet returned (a slow thread,
-            // not a stuck one), so wait for it, up to the hang limit.
-            if verdict.is_pass() || stuck.elapsed() >= watch.hang_limit {
+            // Release when every running operation must block, or when the returned ones are
+            // not linearizable whatever the running ones did (the full check will say so).
+            // Otherwise a running operation may have taken effect and not yet returned (a
+            // slow thread, not a stuck one): wait for it, up to the hang limit.
+            let hopeless =
+                !verdict.is_pass() && check_prefix(spec, &snapshot, watch.budget).is_fail();
+            if verdict.is_pass() || hopeless || stuck.elapsed() >= watch.hang_limit {
                 if matches!(&verdict, Verdict::Fail(failure) if failure.kind == FailureKind::LostWakeup)
                 {
                     release();
