@@ -8,12 +8,12 @@
 //!
 //! The pieces, one per file:
 //!
-//! - [`spec`](Spec): the sequential model, Python's `queue.Queue` with 3.13's `shutdown`;
+//! - [`Spec`]: the sequential model, Python's `queue.Queue` with 3.13's `shutdown`;
 //! - [`History`]: each operation's invocation and response, stamped by a shared [`Clock`];
 //! - [`check`]: Wing & Gong's search with Lowe's memoization, within a budget;
 //! - [`Scenario`] and (with the `conformance` feature) [`scenarios`]: Lincheck-style
 //!   scenarios as a proptest strategy, so failures shrink;
-//! - [`report`]: the failing scenario as a table, its history, and why no order explains it.
+//! - [`report()`]: the failing scenario as a table, its history, and why no order explains it.
 //!
 //! ```
 //! # if prodcons::BUILT_WITH_LOOM { return; }
