@@ -13,7 +13,7 @@ use super::history::History;
 use super::scenario::{OpSet, Scenario};
 use super::spec::{Op, Ret, Spec, Value};
 use super::stress::{AsyncOps, BoxFuture, SyncOps, Watch, run_tasks, run_threads};
-use super::targets::{Flavor, LazyRuntime, Target};
+use super::targets::{Flavor, Immediate, LazyRuntime, Target, immediately};
 
 /// How long a blocked crossbeam operation waits before looking at the emulated close.
 const POLL: Duration = Duration::from_millis(2);
@@ -142,24 +142,43 @@ fn kanal_try_get(result: Result<Option<Value>, kanal::ReceiveError>) -> Ret {
     }
 }
 
+/// kanal's blocking and async handles share the non-waiting API.
+macro_rules! kanal_immediate {
+    ($queue:ty) => {
+        impl Immediate for $queue {
+            fn try_put_now(&self, value: Value) -> Ret {
+                kanal_try_put(self.tx.try_send(value))
+            }
+
+            fn try_get_now(&self) -> Ret {
+                kanal_try_get(self.rx.try_recv())
+            }
+
+            fn close_now(&self) {
+                // An error says it was closed already, which is all we want.
+                let _ = self.tx.close();
+            }
+
+            fn len_now(&self) -> usize {
+                self.rx.len()
+            }
+        }
+    };
+}
+
+kanal_immediate!(Kanal);
+kanal_immediate!(KanalAsync);
+
 impl SyncOps for Kanal {
     fn apply(&self, op: Op) -> Ret {
-        match op {
+        immediately(self, op).unwrap_or_else(|| match op {
             Op::Put(value) => self.tx.send(value).map_or(Ret::Closed, |()| Ret::Ok),
-            Op::Get => self.rx.recv().map_or(Ret::Closed, Ret::Got),
-            Op::TryPut(value) => kanal_try_put(self.tx.try_send(value)),
-            Op::TryGet => kanal_try_get(self.rx.try_recv()),
-            Op::Close => {
-                self.release();
-                Ret::Ok
-            }
-            Op::Len => Ret::Len(self.rx.len()),
-        }
+            _ => self.rx.recv().map_or(Ret::Closed, Ret::Got),
+        })
     }
 
     fn release(&self) {
-        // An error says it was closed already, which is all we want.
-        let _ = self.tx.close();
+        self.close_now();
     }
 }
 
@@ -169,27 +188,33 @@ struct KanalAsync {
     rx: kanal::AsyncReceiver<Value>,
 }
 
-impl AsyncOps for KanalAsync {
-    fn apply(&self, op: Op) -> BoxFuture<'_, Ret> {
-        Box::pin(async move {
-            match op {
-                Op::Put(value) => self.tx.send(value).await.map_or(Ret::Closed, |()| Ret::Ok),
-                Op::Get => self.rx.recv().await.map_or(Ret::Closed, Ret::Got),
-                Op::TryPut(value) => kanal_try_put(self.tx.try_send(value)),
-                Op::TryGet => kanal_try_get(self.rx.try_recv()),
-                Op::Close => {
-                    self.release();
-                    Ret::Ok
-                }
-                Op::Len => Ret::Len(self.rx.len()),
+/// kanal's and async-channel's async handles wait the same way: `send(value).await`,
+/// `recv().await`, each failing only once the channel is closed.
+macro_rules! async_ops {
+    ($queue:ty) => {
+        impl AsyncOps for $queue {
+            fn apply(&self, op: Op) -> BoxFuture<'_, Ret> {
+                Box::pin(async move {
+                    if let Some(ret) = immediately(self, op) {
+                        return ret;
+                    }
+                    match op {
+                        Op::Put(value) => {
+                            self.tx.send(value).await.map_or(Ret::Closed, |()| Ret::Ok)
+                        }
+                        _ => self.rx.recv().await.map_or(Ret::Closed, Ret::Got),
+                    }
+                })
             }
-        })
-    }
 
-    fn release(&self) {
-        let _ = self.tx.close();
-    }
+            fn release(&self) {
+                self.close_now();
+            }
+        }
+    };
 }
+
+async_ops!(KanalAsync);
 
 /// async-channel: its `close` is Python's (sends fail, receives drain and then fail).
 struct AsyncChannel {
@@ -197,36 +222,33 @@ struct AsyncChannel {
     rx: async_channel::Receiver<Value>,
 }
 
-impl AsyncOps for AsyncChannel {
-    fn apply(&self, op: Op) -> BoxFuture<'_, Ret> {
-        use async_channel::{TryRecvError, TrySendError};
-        Box::pin(async move {
-            match op {
-                Op::Put(value) => self.tx.send(value).await.map_or(Ret::Closed, |()| Ret::Ok),
-                Op::Get => self.rx.recv().await.map_or(Ret::Closed, Ret::Got),
-                Op::TryPut(value) => match self.tx.try_send(value) {
-                    Ok(()) => Ret::Ok,
-                    Err(TrySendError::Full(_)) => Ret::Full,
-                    Err(TrySendError::Closed(_)) => Ret::Closed,
-                },
-                Op::TryGet => match self.rx.try_recv() {
-                    Ok(value) => Ret::Got(value),
-                    Err(TryRecvError::Empty) => Ret::Empty,
-                    Err(TryRecvError::Closed) => Ret::Closed,
-                },
-                Op::Close => {
-                    self.release();
-                    Ret::Ok
-                }
-                Op::Len => Ret::Len(self.rx.len()),
-            }
-        })
+impl Immediate for AsyncChannel {
+    fn try_put_now(&self, value: Value) -> Ret {
+        match self.tx.try_send(value) {
+            Ok(()) => Ret::Ok,
+            Err(async_channel::TrySendError::Full(_)) => Ret::Full,
+            Err(async_channel::TrySendError::Closed(_)) => Ret::Closed,
+        }
     }
 
-    fn release(&self) {
+    fn try_get_now(&self) -> Ret {
+        match self.rx.try_recv() {
+            Ok(value) => Ret::Got(value),
+            Err(async_channel::TryRecvError::Empty) => Ret::Empty,
+            Err(async_channel::TryRecvError::Closed) => Ret::Closed,
+        }
+    }
+
+    fn close_now(&self) {
         self.tx.close();
     }
+
+    fn len_now(&self) -> usize {
+        self.rx.len()
+    }
 }
+
+async_ops!(AsyncChannel);
 
 /// Every capacity the scenarios draw from.
 const ANY: &[usize] = &[0, 1, 2];
@@ -272,6 +294,39 @@ impl Target for Peer {
     }
 }
 
+/// Runs `scenario` on `queue` with OS threads, held to `peer`'s specification.
+fn on_threads(peer: &Peer, queue: &impl SyncOps, scenario: &Scenario, watch: &Watch) -> History {
+    run_threads(queue, scenario, &peer.spec(scenario.capacity), watch)
+}
+
+/// Runs `scenario` on `queue` with tasks on `peer`'s runtime, held to its specification.
+fn on_tasks(peer: &Peer, queue: impl AsyncOps, scenario: &Scenario, watch: &Watch) -> History {
+    run_tasks(
+        peer.runtime(),
+        Arc::new(queue),
+        scenario,
+        &peer.spec(scenario.capacity),
+        watch,
+    )
+}
+
+/// A flume target: unbounded only, closed by dropping the sender.
+fn flume_peer(
+    name: &'static str,
+    semantics: &'static str,
+    flavor: Option<Flavor>,
+    run: fn(&Peer, &Scenario, &Watch) -> History,
+) -> Box<dyn Target> {
+    Box::new(Peer {
+        name,
+        semantics,
+        discards_on_close: false,
+        capacities: UNBOUNDED,
+        runtime: flavor.map(LazyRuntime::new),
+        run,
+    })
+}
+
 impl Peer {
     fn runtime(&self) -> &tokio::runtime::Runtime {
         // Every async peer is built with a runtime below.
@@ -300,12 +355,7 @@ pub(super) fn targets() -> Vec<Box<dyn Target>> {
             capacities: ANY,
             runtime: None,
             run: |peer, scenario, watch| {
-                run_threads(
-                    &Crossbeam::new(scenario.capacity),
-                    scenario,
-                    &peer.spec(scenario.capacity),
-                    watch,
-                )
+                on_threads(peer, &Crossbeam::new(scenario.capacity), scenario, watch)
             },
         }),
         Box::new(Peer {
@@ -316,12 +366,7 @@ pub(super) fn targets() -> Vec<Box<dyn Target>> {
             runtime: None,
             run: |peer, scenario, watch| {
                 let (tx, rx) = kanal_channel(scenario.capacity);
-                run_threads(
-                    &Kanal { tx, rx },
-                    scenario,
-                    &peer.spec(scenario.capacity),
-                    watch,
-                )
+                on_threads(peer, &Kanal { tx, rx }, scenario, watch)
             },
         }),
         Box::new(Peer {
@@ -332,17 +377,8 @@ pub(super) fn targets() -> Vec<Box<dyn Target>> {
             runtime: Some(LazyRuntime::new(Flavor::MultiThread)),
             run: |peer, scenario, watch| {
                 let (tx, rx) = kanal_channel(scenario.capacity);
-                let queue = Arc::new(KanalAsync {
-                    tx: tx.to_async(),
-                    rx: rx.to_async(),
-                });
-                run_tasks(
-                    peer.runtime(),
-                    queue,
-                    scenario,
-                    &peer.spec(scenario.capacity),
-                    watch,
-                )
+                let (tx, rx) = (tx.to_async(), rx.to_async());
+                on_tasks(peer, KanalAsync { tx, rx }, scenario, watch)
             },
         }),
         Box::new(Peer {
@@ -356,13 +392,7 @@ pub(super) fn targets() -> Vec<Box<dyn Target>> {
                     0 => async_channel::unbounded(),
                     bound => async_channel::bounded(bound),
                 };
-                run_tasks(
-                    peer.runtime(),
-                    Arc::new(AsyncChannel { tx, rx }),
-                    scenario,
-                    &peer.spec(scenario.capacity),
-                    watch,
-                )
+                on_tasks(peer, AsyncChannel { tx, rx }, scenario, watch)
             },
         }),
     ];
@@ -401,8 +431,10 @@ macro_rules! flume_adapter {
                     _ => Ret::Closed,
                 }
             }
+        }
 
-            fn try_put(&self, value: Value) -> Ret {
+        impl Immediate for $name {
+            fn try_put_now(&self, value: Value) -> Ret {
                 let tx = self.tx.read().unwrap_or_else(|poison| poison.into_inner());
                 match tx.as_ref().map(|tx| tx.try_send(value)) {
                     Some(Ok(())) => Ret::Ok,
@@ -411,7 +443,7 @@ macro_rules! flume_adapter {
                 }
             }
 
-            fn try_get(&self) -> Ret {
+            fn try_get_now(&self) -> Ret {
                 match self.rx.try_recv() {
                     Ok(value) => Ret::Got(value),
                     Err($krate::TryRecvError::Empty) => Ret::Empty,
@@ -419,55 +451,49 @@ macro_rules! flume_adapter {
                 }
             }
 
-            fn drop_sender(&self) {
+            /// Drops the only sender, under the write lock, so no send is in flight after.
+            fn close_now(&self) {
                 self.tx
                     .write()
                     .unwrap_or_else(|poison| poison.into_inner())
                     .take();
             }
+
+            fn len_now(&self) -> usize {
+                self.rx.len()
+            }
         }
 
         impl SyncOps for $name {
             fn apply(&self, op: Op) -> Ret {
-                match op {
+                immediately(self, op).unwrap_or_else(|| match op {
                     Op::Put(value) => self.put(value),
-                    Op::Get => self.rx.recv().map_or(Ret::Closed, Ret::Got),
-                    Op::TryPut(value) => self.try_put(value),
-                    Op::TryGet => self.try_get(),
-                    Op::Close => {
-                        self.drop_sender();
-                        Ret::Ok
-                    }
-                    Op::Len => Ret::Len(self.rx.len()),
-                }
+                    _ => self.rx.recv().map_or(Ret::Closed, Ret::Got),
+                })
             }
 
             fn release(&self) {
-                self.drop_sender();
+                self.close_now();
             }
         }
 
         impl AsyncOps for $name {
             fn apply(&self, op: Op) -> BoxFuture<'_, Ret> {
                 Box::pin(async move {
+                    if let Some(ret) = immediately(self, op) {
+                        return ret;
+                    }
                     match op {
-                        // The lock guard is not Send, so the send cannot be `send_async`; unbounded,
-                        // both run the same code and complete at once.
+                        // The lock guard is not Send, so the send cannot be `send_async`;
+                        // unbounded, both run the same code and complete at once.
                         Op::Put(value) => self.put(value),
-                        Op::Get => self.rx.recv_async().await.map_or(Ret::Closed, Ret::Got),
-                        Op::TryPut(value) => self.try_put(value),
-                        Op::TryGet => self.try_get(),
-                        Op::Close => {
-                            self.drop_sender();
-                            Ret::Ok
-                        }
-                        Op::Len => Ret::Len(self.rx.len()),
+                        _ => self.rx.recv_async().await.map_or(Ret::Closed, Ret::Got),
                     }
                 })
             }
 
             fn release(&self) {
-                self.drop_sender();
+                self.close_now();
             }
         }
     };
@@ -484,53 +510,21 @@ pub(super) fn flume_targets() -> Vec<Box<dyn Target>> {
     const SEMANTICS: &str = "no close: the release drops the senders (gets drain, then fail); \
                              unbounded only";
     vec![
-        Box::new(Peer {
-            name: "flume",
-            semantics: SEMANTICS,
-            discards_on_close: false,
-            capacities: UNBOUNDED,
-            runtime: None,
-            run: |peer, scenario, watch| {
-                run_threads(
-                    &Flume::new(),
-                    scenario,
-                    &peer.spec(scenario.capacity),
-                    watch,
-                )
-            },
+        flume_peer("flume", SEMANTICS, None, |peer, scenario, watch| {
+            on_threads(peer, &Flume::new(), scenario, watch)
         }),
-        Box::new(Peer {
-            name: "flume-async",
-            semantics: SEMANTICS,
-            discards_on_close: false,
-            capacities: UNBOUNDED,
-            runtime: Some(LazyRuntime::new(Flavor::CurrentThread)),
-            run: |peer, scenario, watch| {
-                run_tasks(
-                    peer.runtime(),
-                    Arc::new(Flume::new()),
-                    scenario,
-                    &peer.spec(scenario.capacity),
-                    watch,
-                )
-            },
-        }),
-        Box::new(Peer {
-            name: "flume-async-multi",
-            semantics: SEMANTICS,
-            discards_on_close: false,
-            capacities: UNBOUNDED,
-            runtime: Some(LazyRuntime::new(Flavor::MultiThread)),
-            run: |peer, scenario, watch| {
-                run_tasks(
-                    peer.runtime(),
-                    Arc::new(Flume::new()),
-                    scenario,
-                    &peer.spec(scenario.capacity),
-                    watch,
-                )
-            },
-        }),
+        flume_peer(
+            "flume-async",
+            SEMANTICS,
+            Some(Flavor::CurrentThread),
+            |peer, scenario, watch| on_tasks(peer, Flume::new(), scenario, watch),
+        ),
+        flume_peer(
+            "flume-async-multi",
+            SEMANTICS,
+            Some(Flavor::MultiThread),
+            |peer, scenario, watch| on_tasks(peer, Flume::new(), scenario, watch),
+        ),
     ]
 }
 
@@ -539,40 +533,20 @@ pub(super) fn flume_targets() -> Vec<Box<dyn Target>> {
 /// fail, and `ci/check.sh` requires that they do.
 pub(super) fn shipped_bugs() -> Vec<Box<dyn Target>> {
     vec![
-        Box::new(Peer {
-            name: "flume-0.10.10-async",
-            semantics: "flume 0.10.10, shipped with zesterer/flume#98 (a send pushes to the \
-                        front while an async receiver waits); otherwise as flume-async",
-            discards_on_close: false,
-            capacities: UNBOUNDED,
-            runtime: Some(LazyRuntime::new(Flavor::CurrentThread)),
-            run: |peer, scenario, watch| {
-                run_tasks(
-                    peer.runtime(),
-                    Arc::new(Flume0_10_10::new()),
-                    scenario,
-                    &peer.spec(scenario.capacity),
-                    watch,
-                )
-            },
-        }),
-        Box::new(Peer {
-            name: "flume-0.10.10-async-multi",
-            semantics: "flume 0.10.10 on a multi-thread runtime, where zesterer/flume#120 can \
-                        race (a receive re-polled just as a sender sends and drops reports \
-                        Disconnected with the message still queued); otherwise as flume-async",
-            discards_on_close: false,
-            capacities: UNBOUNDED,
-            runtime: Some(LazyRuntime::new(Flavor::MultiThread)),
-            run: |peer, scenario, watch| {
-                run_tasks(
-                    peer.runtime(),
-                    Arc::new(Flume0_10_10::new()),
-                    scenario,
-                    &peer.spec(scenario.capacity),
-                    watch,
-                )
-            },
-        }),
+        flume_peer(
+            "flume-0.10.10-async",
+            "flume 0.10.10, shipped with zesterer/flume#98 (a send pushes to the front while an \
+             async receiver waits); otherwise as flume-async",
+            Some(Flavor::CurrentThread),
+            |peer, scenario, watch| on_tasks(peer, Flume0_10_10::new(), scenario, watch),
+        ),
+        flume_peer(
+            "flume-0.10.10-async-multi",
+            "flume 0.10.10 on a multi-thread runtime, where zesterer/flume#120 can race (a \
+             receive re-polled just as a sender sends and drops reports Disconnected with the \
+             message still queued); otherwise as flume-async",
+            Some(Flavor::MultiThread),
+            |peer, scenario, watch| on_tasks(peer, Flume0_10_10::new(), scenario, watch),
+        ),
     ]
 }

@@ -42,31 +42,34 @@ pub trait Target: Send + Sync {
     fn run(&self, scenario: &Scenario, watch: &Watch) -> History;
 }
 
-impl SyncOps for BlockingQueue<Value> {
-    fn apply(&self, op: Op) -> Ret {
-        match op {
-            Op::Put(value) => self.put(value).map_or(Ret::Closed, |()| Ret::Ok),
-            Op::Get => self.get().map_or(Ret::Closed, Ret::Got),
-            Op::TryPut(value) => match self.try_put(value) {
-                Ok(()) => Ret::Ok,
-                Err(error) if error.is_full() => Ret::Full,
-                Err(_) => Ret::Closed,
-            },
-            Op::TryGet => try_get_ret(self.try_get()),
-            Op::Close => {
-                self.close();
-                Ret::Ok
-            }
-            Op::Len => Ret::Len(self.len()),
+/// The operations that never wait. Every target maps them alike, blocking or async, so each
+/// implements these four and [`immediately`] does the rest; only `put` and `get` differ.
+pub(super) trait Immediate {
+    fn try_put_now(&self, value: Value) -> Ret;
+    fn try_get_now(&self) -> Ret;
+    fn close_now(&self);
+    fn len_now(&self) -> usize;
+}
+
+/// What `op` returns if it is one that never waits; `None` for `put` and `get`.
+pub(super) fn immediately(queue: &impl Immediate, op: Op) -> Option<Ret> {
+    Some(match op {
+        Op::TryPut(value) => queue.try_put_now(value),
+        Op::TryGet => queue.try_get_now(),
+        Op::Close => {
+            queue.close_now();
+            Ret::Ok
         }
-    }
+        Op::Len => Ret::Len(queue.len_now()),
+        Op::Put(_) | Op::Get => return None,
+    })
+}
 
-    fn release(&self) {
-        self.close();
-    }
-
-    fn sleepers(&self) -> Option<usize> {
-        Some(self.waiting_getters() + self.waiting_putters())
+fn try_put_ret(result: Result<(), crate::TryPutError<Value>>) -> Ret {
+    match result {
+        Ok(()) => Ret::Ok,
+        Err(error) if error.is_full() => Ret::Full,
+        Err(_) => Ret::Closed,
     }
 }
 
@@ -78,23 +81,58 @@ fn try_get_ret(result: Result<Value, crate::TryGetError>) -> Ret {
     }
 }
 
+/// Both our queues have the same non-waiting API.
+macro_rules! our_immediate {
+    ($queue:ty) => {
+        impl Immediate for $queue {
+            fn try_put_now(&self, value: Value) -> Ret {
+                try_put_ret(self.try_put(value))
+            }
+
+            fn try_get_now(&self) -> Ret {
+                try_get_ret(self.try_get())
+            }
+
+            fn close_now(&self) {
+                self.close();
+            }
+
+            fn len_now(&self) -> usize {
+                self.len()
+            }
+        }
+    };
+}
+
+our_immediate!(BlockingQueue<Value>);
+our_immediate!(AsyncQueue<Value>);
+
+impl SyncOps for BlockingQueue<Value> {
+    fn apply(&self, op: Op) -> Ret {
+        immediately(self, op).unwrap_or_else(|| match op {
+            Op::Put(value) => self.put(value).map_or(Ret::Closed, |()| Ret::Ok),
+            _ => self.get().map_or(Ret::Closed, Ret::Got),
+        })
+    }
+
+    fn release(&self) {
+        self.close();
+    }
+
+    fn sleepers(&self) -> Option<usize> {
+        Some(self.waiting_getters() + self.waiting_putters())
+    }
+}
+
 impl AsyncOps for AsyncQueue<Value> {
     fn apply(&self, op: Op) -> BoxFuture<'_, Ret> {
         Box::pin(async move {
+            if let Some(ret) = immediately(self, op) {
+                return ret;
+            }
             match op {
                 Op::Put(value) => self.put(value).await.map_or(Ret::Closed, |()| Ret::Ok),
-                Op::Get => self.get().await.map_or(Ret::Closed, Ret::Got),
-                Op::TryPut(value) => match self.try_put(value) {
-                    Ok(()) => Ret::Ok,
-                    Err(error) if error.is_full() => Ret::Full,
-                    Err(_) => Ret::Closed,
-                },
-                Op::TryGet => try_get_ret(self.try_get()),
-                Op::Close => {
-                    self.close();
-                    Ret::Ok
-                }
-                Op::Len => Ret::Len(self.len()),
+                _ => self.get().await.map_or(Ret::Closed, Ret::Got),
             }
         })
     }
