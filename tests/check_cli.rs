@@ -2,7 +2,7 @@
 //! bug, the throughput benchmark's output, and bad arguments. Nothing asserts anything about
 //! time.
 
-#![cfg(not(loom))] // A loom build's binary refuses to run: see README.
+#![cfg(all(not(loom), feature = "conformance"))] // loom: see README; `check` needs `conformance`.
 
 use assert_cmd::Command;
 

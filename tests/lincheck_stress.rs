@@ -6,7 +6,7 @@
 //! slow machine only makes the runs longer (see `prodcons::lincheck::run_threads`). The one
 //! verdict that needs time, a lost wakeup, needs an operation stuck for the whole hang limit.
 
-#![cfg(not(loom))] // A loom build's primitives only work inside `loom::model`: see README.
+#![cfg(all(not(loom), feature = "conformance"))] // loom: see README; the sweep needs `conformance`.
 
 use std::time::Duration;
 

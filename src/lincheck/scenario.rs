@@ -1,6 +1,6 @@
 //! Scenarios, Lincheck-style: an initial part, a parallel part of a few threads, a post part.
 
-use super::spec::{Op, Value};
+use super::spec::Op;
 
 /// Which operations a target has.
 ///
@@ -94,35 +94,6 @@ impl Scenario {
     }
 }
 
-/// The kinds of operation, before values are given out.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Kind {
-    Put,
-    Get,
-    TryPut,
-    TryGet,
-    Close,
-    Len,
-}
-
-impl Kind {
-    fn with_value(self, value: Value) -> Op {
-        match self {
-            Self::Put => Op::Put(value),
-            Self::Get => Op::Get,
-            Self::TryPut => Op::TryPut(value),
-            Self::TryGet => Op::TryGet,
-            Self::Close => Op::Close,
-            Self::Len => Op::Len,
-        }
-    }
-}
-
-/// The value of the `index`-th operation of a part whose values start at `base`.
-fn value(base: usize, index: usize) -> Value {
-    Value::try_from(base + index).unwrap_or(Value::MAX)
-}
-
 /// How big the generated scenarios are.
 ///
 /// ```
@@ -161,7 +132,37 @@ impl Default for Shape {
 mod generate {
     use proptest::prelude::*;
 
-    use super::{Kind, OpSet, Scenario, Shape, value};
+    use super::super::spec::Value;
+    use super::{Op, OpSet, Scenario, Shape};
+
+    /// The kinds of operation, before values are given out.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    enum Kind {
+        Put,
+        Get,
+        TryPut,
+        TryGet,
+        Close,
+        Len,
+    }
+
+    impl Kind {
+        fn with_value(self, value: Value) -> Op {
+            match self {
+                Self::Put => Op::Put(value),
+                Self::Get => Op::Get,
+                Self::TryPut => Op::TryPut(value),
+                Self::TryGet => Op::TryGet,
+                Self::Close => Op::Close,
+                Self::Len => Op::Len,
+            }
+        }
+    }
+
+    /// The value of the `index`-th operation of a part whose values start at `base`.
+    fn value(base: usize, index: usize) -> Value {
+        Value::try_from(base + index).unwrap_or(Value::MAX)
+    }
 
     /// Kinds for a part, weighted by repetition; the sequential parts never block, so that a
     /// scenario cannot hang where no thread could ever release it.
@@ -191,7 +192,7 @@ mod generate {
         max: usize,
         min: usize,
         base: usize,
-    ) -> impl Strategy<Value = Vec<super::Op>> {
+    ) -> impl Strategy<Value = Vec<Op>> {
         prop::collection::vec(prop::sample::select(kinds), min..=max.max(min)).prop_map(
             move |kinds| {
                 kinds

@@ -272,6 +272,7 @@ impl Target for Async {
 /// assert_eq!(names[..3], ["blocking", "async-current", "async-multi"]);
 /// ```
 pub fn targets() -> Vec<Box<dyn Target>> {
+    #[cfg_attr(not(feature = "conformance"), allow(unused_mut))]
     let mut targets: Vec<Box<dyn Target>> = vec![
         Box::new(Blocking),
         Box::new(Async::new(Flavor::CurrentThread)),
