@@ -250,14 +250,226 @@ impl Immediate for AsyncChannel {
 
 async_ops!(AsyncChannel);
 
+/// `tokio::sync::mpsc`, a single-consumer channel: the one receiver sits behind an async
+/// mutex that every get takes for its whole call, so gets from several tasks are one consumer
+/// taking turns. No `close` on the sending side: the release drops the only long-lived sender
+/// (a blocked get then drains and fails) and then calls the receiver's `close` (a blocked put
+/// then fails), which together are Python's close. Bounded only: `channel(0)` panics, and the
+/// unbounded channel is another type. No `len` in the scenarios: it needs the receiver.
+struct TokioMpsc {
+    tx: std::sync::Mutex<Option<tokio::sync::mpsc::Sender<Value>>>,
+    rx: tokio::sync::Mutex<tokio::sync::mpsc::Receiver<Value>>,
+}
+
+impl TokioMpsc {
+    fn new(capacity: usize) -> Self {
+        let (tx, rx) = tokio::sync::mpsc::channel(capacity.max(1));
+        Self {
+            tx: std::sync::Mutex::new(Some(tx)),
+            rx: tokio::sync::Mutex::new(rx),
+        }
+    }
+
+    /// A sender for one call, or `None` once released.
+    fn sender(&self) -> Option<tokio::sync::mpsc::Sender<Value>> {
+        self.tx
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner())
+            .clone()
+    }
+}
+
+impl Immediate for TokioMpsc {
+    fn try_put_now(&self, value: Value) -> Ret {
+        use tokio::sync::mpsc::error::TrySendError;
+        match self.sender().map(|tx| tx.try_send(value)) {
+            Some(Ok(())) => Ret::Ok,
+            Some(Err(TrySendError::Full(_))) => Ret::Full,
+            _ => Ret::Closed,
+        }
+    }
+
+    /// Not in tokio's scenarios (see `SINGLE_CONSUMER_OPS`): a busy receiver is reported `Empty`.
+    fn try_get_now(&self) -> Ret {
+        use tokio::sync::mpsc::error::TryRecvError;
+        let Ok(mut rx) = self.rx.try_lock() else {
+            return Ret::Empty;
+        };
+        match rx.try_recv() {
+            Ok(value) => Ret::Got(value),
+            Err(TryRecvError::Empty) => Ret::Empty,
+            Err(TryRecvError::Disconnected) => Ret::Closed,
+        }
+    }
+
+    fn close_now(&self) {
+        drop(
+            self.tx
+                .lock()
+                .unwrap_or_else(|poison| poison.into_inner())
+                .take(),
+        );
+        // Outside the runtime (the runner's thread) or inside a task, as the caller is.
+        match tokio::runtime::Handle::try_current() {
+            Ok(_) => {
+                if let Ok(mut rx) = self.rx.try_lock() {
+                    rx.close();
+                }
+            }
+            Err(_) => self.rx.blocking_lock().close(),
+        }
+    }
+
+    /// Not in tokio's scenarios (see `SINGLE_CONSUMER_OPS`).
+    fn len_now(&self) -> usize {
+        self.rx.try_lock().map_or(0, |rx| rx.len())
+    }
+}
+
+impl AsyncOps for TokioMpsc {
+    fn apply(&self, op: Op) -> BoxFuture<'_, Ret> {
+        Box::pin(async move {
+            if let Some(ret) = immediately(self, op) {
+                return ret;
+            }
+            match op {
+                Op::Put(value) => match self.sender() {
+                    Some(tx) => tx.send(value).await.map_or(Ret::Closed, |()| Ret::Ok),
+                    None => Ret::Closed,
+                },
+                _ => self
+                    .rx
+                    .lock()
+                    .await
+                    .recv()
+                    .await
+                    .map_or(Ret::Closed, Ret::Got),
+            }
+        })
+    }
+
+    fn release(&self) {
+        self.close_now();
+    }
+}
+
+/// `std::sync::mpsc::sync_channel`, single-consumer like tokio's: gets take turns on the one
+/// receiver behind a mutex. No close at all: the release (and `close`) drops the only
+/// long-lived sender, so a blocked get drains and fails, and then the receiver, so a blocked
+/// put fails; dropping the receiver throws the queued items away, so it is held to
+/// [`Spec::discarding_on_close`]. Bounded only: `sync_channel(0)` is a rendezvous.
+struct StdSync {
+    tx: std::sync::Mutex<Option<std::sync::mpsc::SyncSender<Value>>>,
+    rx: std::sync::Mutex<Option<std::sync::mpsc::Receiver<Value>>>,
+}
+
+impl StdSync {
+    fn new(capacity: usize) -> Self {
+        let (tx, rx) = std::sync::mpsc::sync_channel(capacity.max(1));
+        Self {
+            tx: std::sync::Mutex::new(Some(tx)),
+            rx: std::sync::Mutex::new(Some(rx)),
+        }
+    }
+}
+
+impl Immediate for StdSync {
+    /// Not in its scenarios (see `SINGLE_CONSUMER_OPS`).
+    fn try_put_now(&self, value: Value) -> Ret {
+        let tx = self
+            .tx
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner())
+            .clone();
+        match tx.map(|tx| tx.try_send(value)) {
+            Some(Ok(())) => Ret::Ok,
+            Some(Err(std::sync::mpsc::TrySendError::Full(_))) => Ret::Full,
+            _ => Ret::Closed,
+        }
+    }
+
+    /// Not in its scenarios (see `SINGLE_CONSUMER_OPS`).
+    fn try_get_now(&self) -> Ret {
+        let rx = self.rx.lock().unwrap_or_else(|poison| poison.into_inner());
+        match rx.as_ref().map(std::sync::mpsc::Receiver::try_recv) {
+            Some(Ok(value)) => Ret::Got(value),
+            Some(Err(std::sync::mpsc::TryRecvError::Empty)) => Ret::Empty,
+            _ => Ret::Closed,
+        }
+    }
+
+    fn close_now(&self) {
+        drop(
+            self.tx
+                .lock()
+                .unwrap_or_else(|poison| poison.into_inner())
+                .take(),
+        );
+        drop(
+            self.rx
+                .lock()
+                .unwrap_or_else(|poison| poison.into_inner())
+                .take(),
+        );
+    }
+
+    /// Not in its scenarios: std's receiver has no `len`.
+    fn len_now(&self) -> usize {
+        0
+    }
+}
+
+impl SyncOps for StdSync {
+    fn apply(&self, op: Op) -> Ret {
+        immediately(self, op).unwrap_or_else(|| match op {
+            Op::Put(value) => {
+                let tx = self
+                    .tx
+                    .lock()
+                    .unwrap_or_else(|poison| poison.into_inner())
+                    .clone();
+                match tx.map(|tx| tx.send(value)) {
+                    Some(Ok(())) => Ret::Ok,
+                    _ => Ret::Closed,
+                }
+            }
+            _ => {
+                let rx = self.rx.lock().unwrap_or_else(|poison| poison.into_inner());
+                match rx.as_ref().map(std::sync::mpsc::Receiver::recv) {
+                    Some(Ok(value)) => Ret::Got(value),
+                    _ => Ret::Closed,
+                }
+            }
+        })
+    }
+
+    fn release(&self) {
+        self.close_now();
+    }
+}
+
 /// Every capacity the scenarios draw from.
 const ANY: &[usize] = &[0, 1, 2];
+
+/// The single-consumer channels' scenarios (tokio, std): no `try_get` while another get may
+/// hold the receiver (it could not tell a get waiting on an empty queue from one taking an
+/// item), so no non-blocking operations, and no `len`.
+const SINGLE_CONSUMER_OPS: OpSet = OpSet {
+    blocking: true,
+    non_blocking: false,
+    close: true,
+    len: false,
+};
+
+/// The bounded ones only.
+const BOUNDED: &[usize] = &[1, 2];
 
 /// A peer target: a name, what it does differently, and how to build and run it.
 struct Peer {
     name: &'static str,
     semantics: &'static str,
     discards_on_close: bool,
+    ops: OpSet,
     capacities: &'static [usize],
     runtime: Option<LazyRuntime>,
     run: fn(&Peer, &Scenario, &Watch) -> History,
@@ -269,7 +481,7 @@ impl Target for Peer {
     }
 
     fn ops(&self) -> OpSet {
-        OpSet::ALL
+        self.ops
     }
 
     fn semantics(&self) -> &'static str {
@@ -321,6 +533,7 @@ fn flume_peer(
         name,
         semantics,
         discards_on_close: false,
+        ops: OpSet::ALL,
         capacities: UNBOUNDED,
         runtime: flavor.map(LazyRuntime::new),
         run,
@@ -352,6 +565,7 @@ pub(super) fn targets() -> Vec<Box<dyn Target>> {
             semantics: "no close: emulated with a flag (puts fail, gets drain); blocking ops \
                         are send_timeout/recv_timeout loops",
             discards_on_close: false,
+            ops: OpSet::ALL,
             capacities: ANY,
             runtime: None,
             run: |peer, scenario, watch| {
@@ -362,6 +576,7 @@ pub(super) fn targets() -> Vec<Box<dyn Target>> {
             name: "kanal",
             semantics: "close closes both ends and discards queued items",
             discards_on_close: true,
+            ops: OpSet::ALL,
             capacities: ANY,
             runtime: None,
             run: |peer, scenario, watch| {
@@ -373,6 +588,7 @@ pub(super) fn targets() -> Vec<Box<dyn Target>> {
             name: "kanal-async",
             semantics: "close closes both ends and discards queued items; tokio multi-thread",
             discards_on_close: true,
+            ops: OpSet::ALL,
             capacities: ANY,
             runtime: Some(LazyRuntime::new(Flavor::MultiThread)),
             run: |peer, scenario, watch| {
@@ -385,6 +601,7 @@ pub(super) fn targets() -> Vec<Box<dyn Target>> {
             name: "async-channel",
             semantics: "close as Python's; tokio multi-thread",
             discards_on_close: false,
+            ops: OpSet::ALL,
             capacities: ANY,
             runtime: Some(LazyRuntime::new(Flavor::MultiThread)),
             run: |peer, scenario, watch| {
@@ -393,6 +610,31 @@ pub(super) fn targets() -> Vec<Box<dyn Target>> {
                     bound => async_channel::bounded(bound),
                 };
                 on_tasks(peer, AsyncChannel { tx, rx }, scenario, watch)
+            },
+        }),
+        Box::new(Peer {
+            name: "tokio-mpsc",
+            semantics: "single consumer (gets take turns on the receiver); no close on the \
+                        senders: the release drops them and closes the receiver; bounded only",
+            discards_on_close: false,
+            ops: SINGLE_CONSUMER_OPS,
+            capacities: BOUNDED,
+            runtime: Some(LazyRuntime::new(Flavor::MultiThread)),
+            run: |peer, scenario, watch| {
+                on_tasks(peer, TokioMpsc::new(scenario.capacity), scenario, watch)
+            },
+        }),
+        Box::new(Peer {
+            name: "std-sync-channel",
+            semantics: "std::sync::mpsc::sync_channel: single consumer (gets take turns); no \
+                        close: the release drops the sender, then the receiver, discarding the \
+                        queued items; bounded only",
+            discards_on_close: true,
+            ops: SINGLE_CONSUMER_OPS,
+            capacities: BOUNDED,
+            runtime: None,
+            run: |peer, scenario, watch| {
+                on_threads(peer, &StdSync::new(scenario.capacity), scenario, watch)
             },
         }),
     ];
