@@ -354,10 +354,13 @@ impl AsyncOps for TokioMpsc {
 }
 
 /// `std::sync::mpsc::sync_channel`, single-consumer like tokio's: gets take turns on the one
-/// receiver behind a mutex. No close at all: the release (and `close`) drops the only
-/// long-lived sender, so a blocked get drains and fails, and then the receiver, so a blocked
-/// put fails; dropping the receiver throws the queued items away, so it is held to
-/// [`Spec::discarding_on_close`]. Bounded only: `sync_channel(0)` is a rendezvous.
+/// receiver behind a mutex. No close at all, so `close` (and the release) takes the
+/// receiver's mutex and, holding it, drops the only long-lived sender and then the receiver:
+/// one step as far as any get can tell. Dropping the receiver throws the queued items away
+/// and fails a blocked put, so the target is held to [`Spec::discarding_on_close`]. A get
+/// waits in `recv_timeout` slices, letting go of the mutex between them, so that `close` can
+/// take it while a get waits on an empty queue. Bounded only: `sync_channel(0)` is a
+/// rendezvous.
 struct StdSync {
     tx: std::sync::Mutex<Option<std::sync::mpsc::SyncSender<Value>>>,
     rx: std::sync::Mutex<Option<std::sync::mpsc::Receiver<Value>>>,
@@ -371,17 +374,23 @@ impl StdSync {
             rx: std::sync::Mutex::new(Some(rx)),
         }
     }
+
+    fn sender(&self) -> Option<std::sync::mpsc::SyncSender<Value>> {
+        self.tx
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner())
+            .clone()
+    }
+
+    fn receiver(&self) -> std::sync::MutexGuard<'_, Option<std::sync::mpsc::Receiver<Value>>> {
+        self.rx.lock().unwrap_or_else(|poison| poison.into_inner())
+    }
 }
 
 impl Immediate for StdSync {
     /// Not in its scenarios (see `SINGLE_CONSUMER_OPS`).
     fn try_put_now(&self, value: Value) -> Ret {
-        let tx = self
-            .tx
-            .lock()
-            .unwrap_or_else(|poison| poison.into_inner())
-            .clone();
-        match tx.map(|tx| tx.try_send(value)) {
+        match self.sender().map(|tx| tx.try_send(value)) {
             Some(Ok(())) => Ret::Ok,
             Some(Err(std::sync::mpsc::TrySendError::Full(_))) => Ret::Full,
             _ => Ret::Closed,
@@ -390,8 +399,11 @@ impl Immediate for StdSync {
 
     /// Not in its scenarios (see `SINGLE_CONSUMER_OPS`).
     fn try_get_now(&self) -> Ret {
-        let rx = self.rx.lock().unwrap_or_else(|poison| poison.into_inner());
-        match rx.as_ref().map(std::sync::mpsc::Receiver::try_recv) {
+        match self
+            .receiver()
+            .as_ref()
+            .map(std::sync::mpsc::Receiver::try_recv)
+        {
             Some(Ok(value)) => Ret::Got(value),
             Some(Err(std::sync::mpsc::TryRecvError::Empty)) => Ret::Empty,
             _ => Ret::Closed,
@@ -399,18 +411,14 @@ impl Immediate for StdSync {
     }
 
     fn close_now(&self) {
+        let mut rx = self.receiver();
         drop(
             self.tx
                 .lock()
                 .unwrap_or_else(|poison| poison.into_inner())
                 .take(),
         );
-        drop(
-            self.rx
-                .lock()
-                .unwrap_or_else(|poison| poison.into_inner())
-                .take(),
-        );
+        drop(rx.take());
     }
 
     /// Not in its scenarios: std's receiver has no `len`.
@@ -421,25 +429,20 @@ impl Immediate for StdSync {
 
 impl SyncOps for StdSync {
     fn apply(&self, op: Op) -> Ret {
+        use std::sync::mpsc::RecvTimeoutError;
         immediately(self, op).unwrap_or_else(|| match op {
-            Op::Put(value) => {
-                let tx = self
-                    .tx
-                    .lock()
-                    .unwrap_or_else(|poison| poison.into_inner())
-                    .clone();
-                match tx.map(|tx| tx.send(value)) {
-                    Some(Ok(())) => Ret::Ok,
-                    _ => Ret::Closed,
+            Op::Put(value) => match self.sender().map(|tx| tx.send(value)) {
+                Some(Ok(())) => Ret::Ok,
+                _ => Ret::Closed,
+            },
+            _ => loop {
+                let rx = self.receiver();
+                match rx.as_ref().map(|rx| rx.recv_timeout(POLL)) {
+                    Some(Ok(value)) => return Ret::Got(value),
+                    Some(Err(RecvTimeoutError::Timeout)) => {}
+                    _ => return Ret::Closed,
                 }
-            }
-            _ => {
-                let rx = self.rx.lock().unwrap_or_else(|poison| poison.into_inner());
-                match rx.as_ref().map(std::sync::mpsc::Receiver::recv) {
-                    Some(Ok(value)) => Ret::Got(value),
-                    _ => Ret::Closed,
-                }
-            }
+            },
         })
     }
 
@@ -459,6 +462,15 @@ const SINGLE_CONSUMER_OPS: OpSet = OpSet {
     non_blocking: false,
     close: true,
     len: false,
+};
+
+/// tokio's scenarios: as [`SINGLE_CONSUMER_OPS`], and no `close` either. Its receiver's
+/// `close` needs the receiver, which a waiting get holds across its await, so a `close` called
+/// from a task could not always reach it; the runner's release, from its own thread, waits for
+/// it instead.
+const TOKIO_OPS: OpSet = OpSet {
+    close: false,
+    ..SINGLE_CONSUMER_OPS
 };
 
 /// The bounded ones only.
@@ -615,9 +627,10 @@ pub(super) fn targets() -> Vec<Box<dyn Target>> {
         Box::new(Peer {
             name: "tokio-mpsc",
             semantics: "single consumer (gets take turns on the receiver); no close on the \
-                        senders: the release drops them and closes the receiver; bounded only",
+                        senders: the release drops them and closes the receiver; no close in \
+                        the scenarios; bounded only",
             discards_on_close: false,
-            ops: SINGLE_CONSUMER_OPS,
+            ops: TOKIO_OPS,
             capacities: BOUNDED,
             runtime: Some(LazyRuntime::new(Flavor::MultiThread)),
             run: |peer, scenario, watch| {
