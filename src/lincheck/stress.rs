@@ -155,6 +155,15 @@ impl Logs {
             .count()
     }
 
+    /// Whether every unfinished thread is inside an operation. One that has not started, or is
+    /// between two operations, is not blocked, however long it takes.
+    fn all_inside(&self) -> bool {
+        self.parts.iter().all(|(_, log)| {
+            let log = relock(log);
+            log.finished || log.running.is_some()
+        })
+    }
+
     /// Everything so far: returned operations, and running ones as never returned.
     fn snapshot(&self, sequential: &[Entry]) -> History {
         let mut entries = sequential.to_vec();
@@ -210,7 +219,8 @@ fn watch(
             (seen, since, stuck_since) = (progress, Instant::now(), None);
         }
         let asleep = sleepers().is_some_and(|asleep| asleep >= unfinished);
-        if released.is_none() && (asleep || since.elapsed() >= watch.patience) {
+        let quiet = asleep || since.elapsed() >= watch.patience;
+        if released.is_none() && quiet && logs.all_inside() {
             let snapshot = logs.snapshot(sequential);
             let verdict = check(spec, &snapshot, watch.budget);
             let stuck = *stuck_since.get_or_insert_with(Instant::now);
