@@ -2,8 +2,9 @@
 //!
 //! All threads start at a barrier, so that the parallel part really overlaps. When nothing
 //! has moved for a while (the *patience*), or sooner when the target can tell that every
-//! unfinished thread is asleep inside it, the runner takes a snapshot: the operations that
-//! returned so far, and the ones still running, taken as *blocked*. Then:
+//! unfinished thread is asleep inside it, and provided every unfinished thread is inside an
+//! operation, the runner takes a snapshot: the operations that returned so far, and the ones
+//! still running, taken as *blocked*. Then:
 //!
 //! - if the specification says every running operation must block after the returned ones,
 //!   the runner releases them with the target's `release` (its `close`, or an emulated one),
