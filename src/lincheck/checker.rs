@@ -21,9 +21,22 @@ use super::history::{Entry, History};
 use super::spec::{Ret, Spec, State};
 
 /// How many operations one history may hold: the set of linearized ones is a `u64` mask.
+/// A longer history is `Unknown`.
+///
+/// ```
+/// # if prodcons::BUILT_WITH_LOOM { return; }
+/// assert_eq!(prodcons::lincheck::MAX_OPERATIONS, 64);
+/// ```
 pub const MAX_OPERATIONS: usize = 64;
 
 /// The check's outcome.
+///
+/// ```
+/// # if prodcons::BUILT_WITH_LOOM { return; }
+/// use prodcons::lincheck::{check, History, Spec, Verdict};
+///
+/// assert!(matches!(check(&Spec::new(0), &History::default(), 10), Verdict::Pass { .. }));
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Verdict {
     /// Some order explains every result. `steps` is how much of the budget it took.
@@ -68,6 +81,19 @@ impl Verdict {
 }
 
 /// What kind of contract a failing history breaks.
+///
+/// ```
+/// # if prodcons::BUILT_WITH_LOOM { return; }
+/// use prodcons::lincheck::{check, Entry, FailureKind, History, Op, Part, Spec, Verdict};
+///
+/// // A get that never returned although an item was there: a lost wakeup.
+/// let history = History::new(vec![
+///     Entry::new(Part::Init, Op::TryPut(0), 0, Some((1, prodcons::lincheck::Ret::Ok))),
+///     Entry::new(Part::Thread(0), Op::Get, 2, None),
+/// ]);
+/// let Verdict::Fail(failure) = check(&Spec::new(0), &history, 100) else { panic!() };
+/// assert_eq!(failure.kind, FailureKind::LostWakeup);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FailureKind {
     /// No order of the operations explains their results.
@@ -79,6 +105,16 @@ pub enum FailureKind {
 
 /// Why no order explains a history: the longest order the search found, and, at its end, why
 /// each remaining operation could not come next.
+///
+/// ```
+/// # if prodcons::BUILT_WITH_LOOM { return; }
+/// use prodcons::lincheck::{check, Entry, History, Op, Part, Ret, Spec, Verdict};
+///
+/// let history = History::new(vec![Entry::new(Part::Init, Op::TryGet, 0, Some((1, Ret::Got(7))))]);
+/// let Verdict::Fail(failure) = check(&Spec::new(0), &history, 100) else { panic!() };
+/// assert!(failure.prefix.is_empty());
+/// assert!(failure.to_string().contains("it would return Empty, not 7"));
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Failure {
     /// Which contract is broken.

@@ -13,6 +13,12 @@ use super::stress::Watch;
 use super::targets::Target;
 
 /// How long and how hard to check one target.
+///
+/// ```
+/// # if prodcons::BUILT_WITH_LOOM { return; }
+/// let plan = prodcons::lincheck::Plan { scenarios: 10, ..Default::default() };
+/// assert_eq!(plan.runs, 20);
+/// ```
 #[derive(Clone, Debug)]
 pub struct Plan {
     /// The scenarios' size.
@@ -44,6 +50,18 @@ impl Default for Plan {
 }
 
 /// What checking one target found.
+///
+/// ```
+/// # if prodcons::BUILT_WITH_LOOM { return; }
+/// use prodcons::lincheck::{Plan, check_target, target};
+///
+/// let plan = Plan { scenarios: 5, runs: 2, ..Plan::default() };
+/// let outcome = check_target(&*target("seeded-bug").unwrap(), &plan, &|_| {});
+/// if let Some((scenario, report)) = &outcome.failure {
+///     assert!(report.contains("Why it fails"));
+///     assert!(scenario.threads.len() >= 2);
+/// }
+/// ```
 #[derive(Clone, Debug)]
 pub struct Outcome {
     /// The target's name.
@@ -64,6 +82,14 @@ pub struct Outcome {
 
 impl Outcome {
     /// Whether every history checked passed or was unknown.
+    ///
+    /// ```
+    /// # if prodcons::BUILT_WITH_LOOM { return; }
+    /// use prodcons::lincheck::{Plan, check_target, target};
+    ///
+    /// let plan = Plan { scenarios: 2, runs: 2, ..Plan::default() };
+    /// assert!(check_target(&*target("blocking").unwrap(), &plan, &|_| {}).passed());
+    /// ```
     pub fn passed(&self) -> bool {
         self.failure.is_none()
     }

@@ -32,9 +32,25 @@ use super::scenario::Scenario;
 use super::spec::{Op, Ret, Spec};
 
 /// A boxed future, as an async target's operations return them.
+///
+/// ```
+/// # if prodcons::BUILT_WITH_LOOM { return; }
+/// let future: prodcons::lincheck::BoxFuture<'_, u8> = Box::pin(async { 3 });
+/// assert_eq!(tokio_test::block_on(future), 3);
+/// ```
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 /// A queue with blocking operations, as the thread runner drives it.
+///
+/// ```
+/// # if prodcons::BUILT_WITH_LOOM { return; }
+/// use prodcons::BlockingQueue;
+/// use prodcons::lincheck::{Op, Ret, SyncOps};
+///
+/// let queue = BlockingQueue::new(1);
+/// assert_eq!(queue.apply(Op::TryPut(1)), Ret::Ok);
+/// assert_eq!(queue.apply(Op::TryPut(2)), Ret::Full);
+/// ```
 pub trait SyncOps: Sync {
     /// Runs `op`, blocking as the queue does, and says what it returned.
     fn apply(&self, op: Op) -> Ret;
@@ -50,6 +66,16 @@ pub trait SyncOps: Sync {
 }
 
 /// A queue with async operations, as the task runner drives it.
+///
+/// ```
+/// # if prodcons::BUILT_WITH_LOOM { return; }
+/// use prodcons::AsyncQueue;
+/// use prodcons::lincheck::{AsyncOps, Op, Ret};
+///
+/// let queue = AsyncQueue::new(0);
+/// assert_eq!(tokio_test::block_on(queue.apply(Op::Put(1))), Ret::Ok);
+/// assert_eq!(tokio_test::block_on(queue.apply(Op::Get)), Ret::Got(1));
+/// ```
 pub trait AsyncOps: Send + Sync + 'static {
     /// Runs `op` and says what it returned.
     fn apply(&self, op: Op) -> BoxFuture<'_, Ret>;

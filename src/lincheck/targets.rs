@@ -147,6 +147,13 @@ impl AsyncOps for AsyncQueue<Value> {
 }
 
 /// Which tokio runtime an async target runs on.
+///
+/// ```
+/// # if prodcons::BUILT_WITH_LOOM { return; }
+/// use prodcons::lincheck::{Async, Flavor, Target};
+///
+/// assert_eq!(Async::new(Flavor::MultiThread).name(), "async-multi");
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Flavor {
     /// One thread: tasks interleave only at `.await`s.
@@ -156,6 +163,14 @@ pub enum Flavor {
 }
 
 /// A tokio runtime, built on first use and reused for every run after.
+///
+/// ```
+/// # if prodcons::BUILT_WITH_LOOM { return; }
+/// use prodcons::lincheck::{Flavor, LazyRuntime};
+///
+/// let runtime = LazyRuntime::new(Flavor::CurrentThread);
+/// assert_eq!(runtime.get().block_on(async { 1 + 1 }), 2);
+/// ```
 #[derive(Debug)]
 pub struct LazyRuntime {
     flavor: Flavor,
@@ -192,6 +207,15 @@ impl LazyRuntime {
 }
 
 /// Our [`BlockingQueue`] on OS threads.
+///
+/// ```
+/// # if prodcons::BUILT_WITH_LOOM { return; }
+/// use prodcons::lincheck::{Blocking, Op, Scenario, Target, Watch, check};
+///
+/// let scenario = Scenario::new(0, vec![], vec![vec![Op::Put(100)], vec![Op::TryGet]], vec![]);
+/// let history = Blocking.run(&scenario, &Watch::default());
+/// assert!(check(&Blocking.spec(0), &history, 10_000).is_pass());
+/// ```
 #[derive(Debug, Default)]
 pub struct Blocking;
 
@@ -219,6 +243,16 @@ impl Target for Blocking {
 }
 
 /// Our [`AsyncQueue`] on tokio tasks.
+///
+/// ```
+/// # if prodcons::BUILT_WITH_LOOM { return; }
+/// use prodcons::lincheck::{Async, Flavor, Op, Scenario, Target, Watch, check};
+///
+/// let target = Async::new(Flavor::CurrentThread);
+/// let scenario = Scenario::new(1, vec![], vec![vec![Op::Get], vec![Op::Put(200)]], vec![]);
+/// let history = target.run(&scenario, &Watch::default());
+/// assert!(check(&target.spec(1), &history, 10_000).is_pass());
+/// ```
 #[derive(Debug)]
 pub struct Async {
     name: &'static str,
@@ -318,6 +352,15 @@ pub fn target(name: &str) -> Option<Box<dyn Target>> {
 /// Our [`BlockingQueue`] with a seeded bug: `try_get` reports `Empty` when exactly one item
 /// is queued. Deterministic and invisible to I1–I4 (callers retry), it proves that a sweep
 /// can fail; it is not among [`targets`], only found by name, as `seeded-bug`.
+///
+/// ```
+/// # if prodcons::BUILT_WITH_LOOM { return; }
+/// use prodcons::lincheck::{Op, Scenario, SeededBug, Target, Watch, check};
+///
+/// let scenario = Scenario::new(0, vec![Op::TryPut(0)], vec![vec![Op::TryGet], vec![Op::Len]], vec![]);
+/// let history = SeededBug.run(&scenario, &Watch::default());
+/// assert!(check(&SeededBug.spec(0), &history, 10_000).is_fail());
+/// ```
 #[derive(Debug, Default)]
 pub struct SeededBug;
 
