@@ -33,6 +33,7 @@
 
 #[cfg(feature = "harness")]
 pub mod harness;
+pub mod lincheck;
 mod loom;
 mod pipeline;
 mod queue;

@@ -29,6 +29,10 @@ pub(crate) enum Command {
     /// `counts=` JSON line (waits, peak queue length, context switches, peak RSS).
     #[command(hide = true)]
     Count(CountArgs),
+    /// Check targets for linearizability: generated scenarios, each run many times on
+    /// threads or tasks, every history checked against a sequential FIFO queue.
+    #[cfg(feature = "conformance")]
+    Check(super::check::CheckArgs),
 }
 
 /// The order the workers start in: the assignment's (`producers-first`) or `paired`.

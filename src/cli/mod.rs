@@ -3,6 +3,8 @@
 
 mod args;
 mod bench;
+#[cfg(feature = "conformance")]
+mod check;
 mod run;
 
 use std::io::{self, Write};
@@ -29,6 +31,8 @@ pub(crate) fn main() -> ExitCode {
         Some(Command::Run(args)) => run::run(&args.plan()),
         Some(Command::Bench(args)) => return bench::main(&args),
         Some(Command::Count(args)) => count(&args),
+        #[cfg(feature = "conformance")]
+        Some(Command::Check(args)) => return check::main(&args),
         None => run::run(&run::assignment_cells()),
     };
     match outcome {

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# The linearizability sweep (issue 12): every target of `prodcons check`, longer than the
+# seconds-long `cargo test` check, and the proof that the checker can fail.
+#
+#   1. every target, CHECK_SCENARIOS scenarios x CHECK_RUNS runs each (at most CHECK_SECS
+#      seconds of new scenarios per target): all must be linearizable;
+#   2. the shipped flume 0.10.10 (zesterer/flume#98), pinned beside the fixed release: it must
+#      be reported failing (exit 1) within its budget, or the checker has lost its teeth;
+#   3. the seeded-bug target, likewise.
+#
+# Release build: the stress runner wants real speed, and the checker's throughput too.
+# Environment: CHECK_SCENARIOS (default 200), CHECK_RUNS (default 20), CHECK_SECS (default 20).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+START=$SECONDS
+
+SCENARIOS=${CHECK_SCENARIOS:-200}
+RUNS=${CHECK_RUNS:-20}
+SECS=${CHECK_SECS:-20}
+
+step() {
+    printf '\n==> %s\n' "$*"
+}
+
+step "cargo build --release (the conformance feature is on by default)"
+cargo build --release --quiet
+BIN=target/release/prodcons
+
+step "every target: $SCENARIOS scenarios x $RUNS runs, at most ${SECS}s of new scenarios each"
+"$BIN" check --target all --scenarios "$SCENARIOS" --runs "$RUNS" --time "$SECS"
+
+expect_violation() {
+    local target=$1
+    shift
+    step "$target must be reported failing: $*"
+    local status=0
+    "$BIN" check --target "$target" "$@" >"target/check-$target.txt" || status=$?
+    if [[ $status -ne 1 ]]; then
+        cat "target/check-$target.txt"
+        printf 'check.sh: %s was not reported failing (exit %s)\n' "$target" "$status" >&2
+        exit 1
+    fi
+    head -1 "target/check-$target.txt"
+    grep -m1 -A1 VIOLATION "target/check-$target.txt" || true
+}
+
+# Current-thread runtime: the runs are deterministic, so one run per scenario suffices.
+expect_violation flume-0.10.10-async --scenarios 2000 --runs 1 --patience-ms 5
+expect_violation seeded-bug --scenarios 200 --runs 5
+
+step "done in $((SECONDS - START))s"

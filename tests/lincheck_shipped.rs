@@ -1,0 +1,51 @@
+//! Bugs that shipped in released crates, pinned beside their fixed releases (the `conformance`
+//! feature): the checker must report each buggy version and pass the fixed one, on the same
+//! scenario, within the stated number of runs.
+
+#![cfg(all(not(loom), feature = "conformance"))] // A loom build's primitives only work inside `loom::model`.
+
+use prodcons::lincheck::{FailureKind, Op, Scenario, Verdict, Watch, check, report, target};
+
+/// Runs `scenario` up to `runs` times on the target `name`; the first failing verdict's report.
+fn first_failure(name: &str, scenario: &Scenario, runs: u32) -> Option<String> {
+    let target = target(name).unwrap();
+    let spec = target.spec(scenario.capacity);
+    (0..runs).find_map(|_| {
+        let history = target.run(scenario, &Watch::default());
+        match check(&spec, &history, 100_000) {
+            Verdict::Fail(failure) => {
+                assert_eq!(failure.kind, FailureKind::NotLinearizable);
+                Some(report(scenario, &history, &failure))
+            }
+            _ => None,
+        }
+    })
+}
+
+/// zesterer/flume#98, fixed in 0.10.11 by #99: with async receivers waiting, a send pushed its
+/// message to the *front* of the queue. Two getters wait, three puts follow: the queue becomes
+/// [101, 100, 102], and T1 takes 101 and then 100, though put(100) returned before put(101)
+/// began.
+fn flume_98() -> Scenario {
+    Scenario::new(
+        0,
+        vec![],
+        vec![
+            vec![Op::Get, Op::Get],
+            vec![Op::Get],
+            vec![Op::Put(300), Op::Put(301), Op::Put(302)],
+        ],
+        vec![],
+    )
+}
+
+#[test]
+fn flume_0_10_10_delivers_out_of_order_and_the_current_release_does_not() {
+    let report = first_failure("flume-0.10.10-async", &flume_98(), 50)
+        .expect("flume 0.10.10 should fail within 50 runs");
+    assert!(
+        report.contains("not 301") || report.contains("not 300"),
+        "{report}"
+    );
+    assert_eq!(first_failure("flume-async", &flume_98(), 50), None);
+}
