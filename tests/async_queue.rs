@@ -2,8 +2,27 @@
 #![cfg(not(loom))] // A loom build's primitives only work inside `loom::model`: see README.
 
 use prodcons::{AsyncQueue, GetError, PutError, TryGetError, TryPutError};
-use tokio_test::task::spawn;
+use std::future::Future;
+
+use tokio_test::task::{Spawn, spawn};
 use tokio_test::{assert_pending, assert_ready, assert_ready_eq};
+
+/// `future` in a mock task of its own, polled once and found waiting.
+fn pending<F: Future<Output: std::fmt::Debug>>(future: F) -> Spawn<F> {
+    let mut task = spawn(future);
+    assert_pending!(task.poll());
+    task
+}
+
+/// A queue of capacity 1 holding `item`: full, so the next `put` waits.
+fn full_queue_of_one<T>(item: T) -> AsyncQueue<T> {
+    let queue = AsyncQueue::new(1);
+    assert!(
+        queue.try_put(item).is_ok(),
+        "an empty queue of capacity 1 has room"
+    );
+    queue
+}
 
 #[test]
 fn a_pending_get_is_woken_by_a_put() {
@@ -46,10 +65,7 @@ fn an_async_get_wakes_a_pending_put() {
 #[test]
 fn a_woken_then_dropped_getter_hands_its_wakeup_on() {
     let queue = AsyncQueue::new(0);
-    let mut first = spawn(queue.get());
-    let mut second = spawn(queue.get());
-    assert_pending!(first.poll());
-    assert_pending!(second.poll());
+    let [first, mut second] = [queue.get(), queue.get()].map(pending);
 
     queue.try_put(1).unwrap();
     assert!(first.is_woken());
@@ -65,12 +81,8 @@ fn a_woken_then_dropped_getter_hands_its_wakeup_on() {
 
 #[test]
 fn a_woken_then_dropped_putter_hands_its_wakeup_on() {
-    let queue = AsyncQueue::new(1);
-    queue.try_put(0).unwrap();
-    let mut first = spawn(queue.put(1));
-    let mut second = spawn(queue.put(2));
-    assert_pending!(first.poll());
-    assert_pending!(second.poll());
+    let queue = full_queue_of_one(0);
+    let [first, mut second] = [queue.put(1), queue.put(2)].map(pending);
 
     assert_eq!(queue.try_get(), Ok(0));
     assert!(first.is_woken());
@@ -88,10 +100,7 @@ fn a_woken_then_dropped_putter_hands_its_wakeup_on() {
 #[test]
 fn a_dropped_getter_that_was_never_woken_takes_no_wakeup_with_it() {
     let queue = AsyncQueue::new(0);
-    let mut first = spawn(queue.get());
-    let mut second = spawn(queue.get());
-    assert_pending!(first.poll());
-    assert_pending!(second.poll());
+    let [first, mut second] = [queue.get(), queue.get()].map(pending);
 
     drop(first);
     assert_eq!(
@@ -169,10 +178,7 @@ fn close_drains_before_failing_gets() {
 #[test]
 fn a_get_polled_again_without_a_wakeup_keeps_its_place() {
     let queue = AsyncQueue::new(0);
-    let mut first = spawn(queue.get());
-    let mut second = spawn(queue.get());
-    assert_pending!(first.poll());
-    assert_pending!(second.poll());
+    let [mut first, second] = [queue.get(), queue.get()].map(pending);
     // A select or join may poll a future that was not woken; it must stay first in line.
     assert_pending!(first.poll());
     assert_eq!(queue.waiting_getters(), 2);
@@ -291,12 +297,8 @@ fn waiting_putters_are_served_first_come_first_served() {
 
 #[test]
 fn a_dropped_putter_that_was_never_woken_takes_no_wakeup_with_it_and_puts_nothing() {
-    let queue = AsyncQueue::new(1);
-    queue.try_put(0).unwrap();
-    let mut first = spawn(queue.put(1));
-    let mut second = spawn(queue.put(2));
-    assert_pending!(first.poll());
-    assert_pending!(second.poll());
+    let queue = full_queue_of_one(0);
+    let [first, mut second] = [queue.put(1), queue.put(2)].map(pending);
 
     drop(first);
     assert_eq!(
@@ -353,10 +355,7 @@ fn a_woken_putter_dropped_with_no_one_behind_it_leaves_the_slot_free() {
 #[test]
 fn a_woken_getter_that_lost_its_item_passes_nothing_on_and_loses_no_later_wakeup() {
     let queue = AsyncQueue::new(0);
-    let mut first = spawn(queue.get());
-    let mut second = spawn(queue.get());
-    assert_pending!(first.poll());
-    assert_pending!(second.poll());
+    let [first, mut second] = [queue.get(), queue.get()].map(pending);
     queue.try_put(1).unwrap();
     assert!(first.is_woken());
     // Someone else takes the item before the woken getter runs: there is nothing to pass on.
