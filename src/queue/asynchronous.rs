@@ -2,6 +2,7 @@
 
 use std::fmt;
 use std::future::Future;
+use std::num::NonZeroUsize;
 use std::pin::Pin;
 use std::task::{Context, Poll, Waker};
 
@@ -78,9 +79,58 @@ impl<T> AsyncQueue<T> {
         }
     }
 
+    /// Creates a queue that holds at most `capacity` items: the Rust spelling of
+    /// [`new(n)`](Self::new).
+    ///
+    /// A capacity of zero cannot be asked for here. `new(0)` means unbounded, as in Python,
+    /// while crossbeam-channel's `bounded(0)` is a rendezvous channel, where a send waits for a
+    /// receiver to take the item. This queue has no rendezvous mode, so the type rules out the
+    /// zero that means different things in the two conventions.
+    ///
+    /// ```
+    /// # if prodcons::BUILT_WITH_LOOM { return; }
+    /// use std::num::NonZeroUsize;
+    /// use prodcons::{AsyncQueue, TryPutError};
+    ///
+    /// let queue = AsyncQueue::bounded(NonZeroUsize::new(1).unwrap());
+    /// assert_eq!(queue.try_put(1), Ok(()));
+    /// assert_eq!(queue.try_put(2), Err(TryPutError::Full(2)));
+    /// assert_eq!(NonZeroUsize::new(0), None, "no bounded queue of capacity 0");
+    /// ```
+    pub fn bounded(capacity: NonZeroUsize) -> Self {
+        Self::new(capacity.get())
+    }
+
+    /// Creates a queue with no bound: the Rust spelling of [`new(0)`](Self::new), like
+    /// crossbeam-channel's `unbounded()`. Its `put` never waits; it fails only once the queue
+    /// is closed.
+    ///
+    /// ```
+    /// # if prodcons::BUILT_WITH_LOOM { return; }
+    /// use prodcons::{AsyncQueue, TryPutError};
+    ///
+    /// let queue = AsyncQueue::unbounded();
+    /// assert_eq!(queue.capacity(), None);
+    /// assert_eq!(queue.try_put('a'), Ok(()));
+    /// queue.close();
+    /// assert_eq!(queue.try_put('b'), Err(TryPutError::Closed('b')));
+    /// ```
+    pub fn unbounded() -> Self {
+        Self::new(0)
+    }
+
     /// Puts an item at the back, waiting while the queue is full.
     ///
-    /// The future fails, giving the item back, if the queue is closed before there is room.
+    /// # Errors
+    ///
+    /// The future gives [`PutError`], with the item back, if the queue is closed before there
+    /// is room.
+    ///
+    /// # Cancel safety
+    ///
+    /// Dropping the future before it completes drops the item with it, and puts nothing. If
+    /// the future had been woken for a free slot, the slot passes on to the next waiting putter,
+    /// so no slot is stranded.
     ///
     /// ```
     /// # if prodcons::BUILT_WITH_LOOM { return; }
@@ -103,7 +153,15 @@ impl<T> AsyncQueue<T> {
 
     /// Takes the item at the front, waiting while the queue is empty.
     ///
-    /// The future fails only when the queue is closed and has no items left.
+    /// # Errors
+    ///
+    /// The future gives [`GetError`] only when the queue is closed and has no items left.
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel safe: the item is taken in the same poll that returns it, so dropping the future
+    /// never loses one. If the future had been woken for an item, the wakeup passes on to the
+    /// next waiting getter, so no item is stranded. Use it in `select!` loops freely.
     ///
     /// ```
     /// # if prodcons::BUILT_WITH_LOOM { return; }
@@ -126,6 +184,11 @@ impl<T> AsyncQueue<T> {
 
     /// Puts an item if there is room right now, like asyncio's `put_nowait`.
     ///
+    /// # Errors
+    ///
+    /// [`TryPutError::Full`] when there is no room, [`TryPutError::Closed`] when the queue is
+    /// closed; both give the item back.
+    ///
     /// ```
     /// # if prodcons::BUILT_WITH_LOOM { return; }
     /// use prodcons::{AsyncQueue, TryPutError};
@@ -141,6 +204,11 @@ impl<T> AsyncQueue<T> {
     }
 
     /// Takes an item if there is one right now, like asyncio's `get_nowait`.
+    ///
+    /// # Errors
+    ///
+    /// [`TryGetError::Empty`] when there is no item, [`TryGetError::Closed`] when the queue is
+    /// closed and drained.
     ///
     /// ```
     /// # if prodcons::BUILT_WITH_LOOM { return; }
@@ -313,6 +381,11 @@ impl<T> AsyncQueue<T> {
 ///
 /// Dropping it before it completes is safe: a putter that was woken for a free slot passes the
 /// slot on to the next waiting putter.
+///
+/// # Panics
+///
+/// Polling it again after it returned `Ready` panics, as the `Future` contract allows: the item
+/// is gone by then.
 ///
 /// ```
 /// # if prodcons::BUILT_WITH_LOOM { return; }

@@ -1,6 +1,7 @@
 //! [`BlockingQueue`]: Python's `queue.Queue` for threads.
 
 use std::fmt;
+use std::num::NonZeroUsize;
 
 use super::backoff::{Backoff, LenHint};
 use super::buffer::Buffer;
@@ -69,9 +70,51 @@ impl<T> BlockingQueue<T> {
         }
     }
 
+    /// Creates a queue that holds at most `capacity` items: the Rust spelling of
+    /// [`new(n)`](Self::new).
+    ///
+    /// A capacity of zero cannot be asked for here. `new(0)` means unbounded, as in Python,
+    /// while crossbeam-channel's `bounded(0)` is a rendezvous channel, where a send waits for a
+    /// receiver to take the item. This queue has no rendezvous mode, so the type rules out the
+    /// zero that means different things in the two conventions.
+    ///
+    /// ```
+    /// # if prodcons::BUILT_WITH_LOOM { return; }
+    /// use std::num::NonZeroUsize;
+    /// use prodcons::{BlockingQueue, TryPutError};
+    ///
+    /// let queue = BlockingQueue::bounded(NonZeroUsize::new(1).unwrap());
+    /// assert_eq!(queue.try_put(1), Ok(()));
+    /// assert_eq!(queue.try_put(2), Err(TryPutError::Full(2)));
+    /// assert_eq!(NonZeroUsize::new(0), None, "no bounded queue of capacity 0");
+    /// ```
+    pub fn bounded(capacity: NonZeroUsize) -> Self {
+        Self::new(capacity.get())
+    }
+
+    /// Creates a queue with no bound: the Rust spelling of [`new(0)`](Self::new), like
+    /// crossbeam-channel's `unbounded()`. Its `put` never waits; it fails only once the queue
+    /// is closed.
+    ///
+    /// ```
+    /// # if prodcons::BUILT_WITH_LOOM { return; }
+    /// use prodcons::{BlockingQueue, TryPutError};
+    ///
+    /// let queue = BlockingQueue::unbounded();
+    /// assert_eq!(queue.capacity(), None);
+    /// assert_eq!(queue.try_put('a'), Ok(()));
+    /// queue.close();
+    /// assert_eq!(queue.try_put('b'), Err(TryPutError::Closed('b')));
+    /// ```
+    pub fn unbounded() -> Self {
+        Self::new(0)
+    }
+
     /// Puts an item at the back, waiting while the queue is full.
     ///
-    /// Fails, giving the item back, if the queue is closed before there is room.
+    /// # Errors
+    ///
+    /// [`PutError`], which gives the item back, if the queue is closed before there is room.
     ///
     /// ```
     /// # if prodcons::BUILT_WITH_LOOM { return; }
@@ -104,7 +147,10 @@ impl<T> BlockingQueue<T> {
 
     /// Takes the item at the front, waiting while the queue is empty.
     ///
-    /// Fails only when the queue is closed and has no items left.
+    /// # Errors
+    ///
+    /// [`GetError`] only when the queue is closed and has no items left: items put before the
+    /// close are still taken.
     ///
     /// ```
     /// # if prodcons::BUILT_WITH_LOOM { return; }
@@ -137,6 +183,11 @@ impl<T> BlockingQueue<T> {
 
     /// Puts an item if there is room right now, like Python's `put_nowait`.
     ///
+    /// # Errors
+    ///
+    /// [`TryPutError::Full`] when there is no room, [`TryPutError::Closed`] when the queue is
+    /// closed; both give the item back.
+    ///
     /// ```
     /// # if prodcons::BUILT_WITH_LOOM { return; }
     /// use prodcons::{BlockingQueue, TryPutError};
@@ -153,6 +204,11 @@ impl<T> BlockingQueue<T> {
     }
 
     /// Takes an item if there is one right now, like Python's `get_nowait`.
+    ///
+    /// # Errors
+    ///
+    /// [`TryGetError::Empty`] when there is no item, [`TryGetError::Closed`] when the queue is
+    /// closed and drained.
     ///
     /// ```
     /// # if prodcons::BUILT_WITH_LOOM { return; }
