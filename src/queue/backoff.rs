@@ -19,9 +19,9 @@ use std::time::{Duration, Instant};
 
 /// How long the spin phase lasts, measured on the clock rather than counted in `PAUSE`s: a
 /// `PAUSE` takes from about 10 to about 140 cycles depending on the x86 generation, so a count
-/// tuned on one CPU spins several times longer or shorter on another. 3 µs is what crossbeam's
-/// 127 spins took on the machine the phase was tuned on (docs/performance.md), and it is well
-/// under a park-and-wake round trip (15–37 µs there), which is what spinning tries to avoid.
+/// tuned on one CPU spins several times longer or shorter on another. 3 µs is about what
+/// crossbeam's 127 spins take on the machine the phase was tuned on (docs/performance.md), and
+/// it is well under a park-and-wake round trip (15–37 µs there), which spinning tries to avoid.
 #[cfg(not(loom))]
 const SPIN_FOR: Duration = Duration::from_micros(3);
 
