@@ -84,11 +84,25 @@ class CountingAsyncQueue(_Counts, asyncio.Queue):
             return await super().get()
 
 
+def peak_rss_bytes(usage):
+    """This interpreter's own peak resident memory: VmHWM where Linux gives it, since ru_maxrss
+    is carried across exec and so starts at what the parent held when it forked."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return usage.ru_maxrss * 1024  # Linux reports ru_maxrss in KiB.
+
+
 class Usage:
-    """The process's context switches and resident memory, from getrusage, around one run."""
+    """The process's context switches, from getrusage, and resident memory, around one run."""
 
     def __init__(self):
         self.before = resource.getrusage(resource.RUSAGE_SELF)
+        self.rss_before = peak_rss_bytes(self.before)
 
     def report(self, buffer):
         after = resource.getrusage(resource.RUSAGE_SELF)
@@ -96,8 +110,7 @@ class Usage:
         counts.update(
             voluntary_switches=after.ru_nvcsw - self.before.ru_nvcsw,
             involuntary_switches=after.ru_nivcsw - self.before.ru_nivcsw,
-            # Linux reports ru_maxrss in KiB.
-            rss_before_bytes=self.before.ru_maxrss * 1024,
-            peak_rss_bytes=after.ru_maxrss * 1024,
+            rss_before_bytes=self.rss_before,
+            peak_rss_bytes=peak_rss_bytes(after),
         )
         print("counts=" + json.dumps(counts, sort_keys=True))

@@ -187,10 +187,20 @@ mod usage {
             Ok(usage) => Usage {
                 voluntary: usage.voluntary_context_switches().try_into().unwrap_or(0),
                 involuntary: usage.involuntary_context_switches().try_into().unwrap_or(0),
-                peak_rss_bytes: max_rss_bytes(usage.max_rss()),
+                peak_rss_bytes: own_peak_rss().unwrap_or_else(|| max_rss_bytes(usage.max_rss())),
             },
             Err(_) => unknown(),
         }
+    }
+
+    /// This process image's own peak resident memory, `VmHWM` in `/proc/self/status`. Linux
+    /// carries `ru_maxrss` across `execve`, so in a fresh child it starts at whatever the
+    /// parent held when it forked (the whole bench harness); `VmHWM` belongs to the new image.
+    fn own_peak_rss() -> Option<u64> {
+        let status = std::fs::read_to_string("/proc/self/status").ok()?;
+        let line = status.lines().find(|line| line.starts_with("VmHWM:"))?;
+        let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+        Some(kib * 1024)
     }
 
     /// `ru_maxrss` is in KiB on Linux and in bytes on macOS.

@@ -214,9 +214,10 @@ fn comparison(out: &mut String, view: View, studies: &Studies) {
             .iter()
             .filter(|i| i.above_one() == Some(false))
             .count();
+        let undecided = intervals.len() - tasks_faster - threads_faster;
         tallies.push(format!(
             "`{tasks}` is faster than `{threads}` on {tasks_faster} of the {} cells both finished, \
-             slower on {threads_faster}, and not distinguishable on the rest",
+             slower on {threads_faster}, and not distinguishable on {undecided}",
             intervals.len()
         ));
     }
