@@ -7,10 +7,11 @@
 ///
 /// Loom's cost grows steeply with this bound. The classic queue bugs need one or two badly
 /// placed switches (a lost wakeup one, a check-then-wait race two); three leaves a margin.
-/// Measured on this project's two-core machine, with nothing else running, every model
-/// together takes 19 s at bound 2 and 43 s with the defaults (this bound, and
-/// [`WIDE_PREEMPTION_BOUND`] for the widest). At bound 4, every model but the two MPMC ones
-/// takes 3 minutes; the async MPMC model alone had not finished after 10 minutes. To search
+/// Measured in a fresh clone on this project's two-core AMD EPYC, every model together takes
+/// 116 s with the defaults (this bound, and [`WIDE_PREEMPTION_BOUND`] for the widest), 102 s
+/// of it in `loom_queues`, which runs each shared scenario on both queues. An earlier,
+/// smaller set of models took 3 minutes at bound 4 without the two MPMC ones; the async MPMC
+/// model alone had not finished after 10 minutes. To search
 /// deeper, run `LOOM_MAX_PREEMPTIONS=4 RUSTFLAGS="--cfg loom" cargo test -- --skip mpmc`.
 pub const DEFAULT_PREEMPTION_BOUND: usize = 3;
 
