@@ -4,7 +4,7 @@
 use super::contender::Contender;
 use super::cores::Cores;
 use super::error::BenchError;
-use super::sweep::{Sweep, SweepResults};
+use super::sweep::{Sweep, SweepResults, nearest};
 use super::variant::Variant;
 use crate::pipeline::{Implementation, SpawnOrder};
 
@@ -75,7 +75,7 @@ fn spawn_ablation(main: &Sweep) -> Option<Sweep> {
     side_sweep(
         main,
         contenders,
-        vec![nearest(main, FOCUS_PRODS_CONS)?],
+        vec![nearest(&main.prods_cons, FOCUS_PRODS_CONS)?],
         capacities,
         variants,
     )
@@ -86,7 +86,7 @@ fn spawn_ablation(main: &Sweep) -> Option<Sweep> {
 /// sweep's largest.
 fn core_scaling(main: &Sweep) -> Option<Sweep> {
     let contenders = kept(main, OURS);
-    let focus = nearest(main, FOCUS_PRODS_CONS)?;
+    let focus = nearest(&main.prods_cons, FOCUS_PRODS_CONS)?;
     let largest = main.prods_cons.iter().copied().max()?;
     let mut prods_cons = vec![focus];
     if largest != focus {
@@ -119,14 +119,6 @@ fn kept(main: &Sweep, wanted: impl IntoIterator<Item = Contender>) -> Vec<Conten
         .into_iter()
         .filter(|contender| main.contenders.contains(contender))
         .collect()
-}
-
-fn nearest(main: &Sweep, target: usize) -> Option<usize> {
-    let mut values = main.prods_cons.clone();
-    values.sort_unstable();
-    values
-        .into_iter()
-        .min_by_key(|value| value.abs_diff(target))
 }
 
 fn side_sweep(

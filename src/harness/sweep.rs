@@ -253,11 +253,7 @@ impl SweepResults {
 
     /// The swept `numProdsCons` nearest `target` (the smaller one on a tie).
     pub(crate) fn nearest_prods_cons(&self, target: usize) -> Option<usize> {
-        let mut values = self.prods_cons.clone();
-        values.sort_unstable();
-        values
-            .into_iter()
-            .min_by_key(|value| value.abs_diff(target))
+        nearest(&self.prods_cons, target)
     }
 
     /// The summary of `contender` on the cell under the first variant, if it was timed there.
@@ -287,6 +283,15 @@ impl SweepResults {
                 && row.params.capacity() == capacity
         })
     }
+}
+
+/// The value in `values` nearest `target`, the smaller one on a tie.
+pub(crate) fn nearest(values: &[usize], target: usize) -> Option<usize> {
+    let mut values = values.to_vec();
+    values.sort_unstable();
+    values
+        .into_iter()
+        .min_by_key(|value| value.abs_diff(target))
 }
 
 /// One contender under one variant on one cell: see [`SweepResults`] for an example.
