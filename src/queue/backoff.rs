@@ -6,7 +6,8 @@
 //! usually turns up within a few microseconds, so short spins and yields catch it for far less.
 //! The phase is bounded, the spinning by the clock and the yielding by a count, so a thread
 //! whose counterpart is itself asleep soon parks and stops burning a core, on any CPU.
-//! `docs/performance.md` has the measurements behind the two limits.
+//! A thread woken from its condition variable runs the phase again before it parks again.
+//! `docs/performance.md` has the measurements behind the two limits and the restart.
 //!
 //! Under loom the phase is compiled out: `is_completed` is always true, so a blocked operation
 //! makes exactly one attempt under the lock and then waits, and the models explore the same

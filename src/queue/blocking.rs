@@ -133,6 +133,11 @@ impl<T> BlockingQueue<T> {
                 state.putters.fall_asleep();
                 state = self.not_full.wait(state);
                 state.putters.wake_up();
+                // A woken thread that finds the slot taken again backs off anew rather than
+                // parking at once: among hundreds of threads a waker's slot is usually taken
+                // first, and parking straight away cost a futex wait and wake per item
+                // (docs/performance.md, V).
+                backoff = Backoff::new();
             } else {
                 let capacity = state.buffer.capacity().unwrap_or(usize::MAX);
                 drop(state);
@@ -170,6 +175,8 @@ impl<T> BlockingQueue<T> {
                 state.getters.fall_asleep();
                 state = self.not_empty.wait(state);
                 state.getters.wake_up();
+                // Backs off anew for the same reason as `put`.
+                backoff = Backoff::new();
             } else {
                 drop(state);
                 backoff.snooze_until(|| self.len_hint.get() > 0);
