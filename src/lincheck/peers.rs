@@ -13,7 +13,7 @@ use super::history::History;
 use super::scenario::{OpSet, Scenario};
 use super::spec::{Op, Ret, Spec, Value};
 use super::stress::{AsyncOps, BoxFuture, SyncOps, Watch, run_tasks, run_threads};
-use super::targets::{Flavor, Immediate, LazyRuntime, Target, immediately};
+use super::targets::{Flavor, Immediate, LazyRuntime, Target, immediately, waiting};
 
 /// How long a blocked crossbeam operation waits before looking at the emulated close.
 const POLL: Duration = Duration::from_millis(2);
@@ -108,6 +108,9 @@ impl SyncOps for Crossbeam {
                 Ret::Ok
             }
             Op::Len => Ret::Len(self.rx.len()),
+            Op::CancelledGet | Op::CancelledPut(_) => {
+                unreachable!("run_threads refuses cancelled operations")
+            }
         }
     }
 
@@ -194,17 +197,14 @@ macro_rules! async_ops {
     ($queue:ty) => {
         impl AsyncOps for $queue {
             fn apply(&self, op: Op) -> BoxFuture<'_, Ret> {
-                Box::pin(async move {
-                    if let Some(ret) = immediately(self, op) {
-                        return ret;
-                    }
-                    match op {
-                        Op::Put(value) => {
-                            self.tx.send(value).await.map_or(Ret::Closed, |()| Ret::Ok)
-                        }
-                        _ => self.rx.recv().await.map_or(Ret::Closed, Ret::Got),
-                    }
-                })
+                waiting(
+                    self,
+                    op,
+                    move |value| async move {
+                        self.tx.send(value).await.map_or(Ret::Closed, |()| Ret::Ok)
+                    },
+                    move || async move { self.rx.recv().await.map_or(Ret::Closed, Ret::Got) },
+                )
             }
 
             fn release(&self) {
@@ -328,24 +328,24 @@ impl Immediate for TokioMpsc {
 
 impl AsyncOps for TokioMpsc {
     fn apply(&self, op: Op) -> BoxFuture<'_, Ret> {
-        Box::pin(async move {
-            if let Some(ret) = immediately(self, op) {
-                return ret;
-            }
-            match op {
-                Op::Put(value) => match self.sender() {
+        waiting(
+            self,
+            op,
+            move |value| async move {
+                match self.sender() {
                     Some(tx) => tx.send(value).await.map_or(Ret::Closed, |()| Ret::Ok),
                     None => Ret::Closed,
-                },
-                _ => self
-                    .rx
+                }
+            },
+            move || async move {
+                self.rx
                     .lock()
                     .await
                     .recv()
                     .await
-                    .map_or(Ret::Closed, Ret::Got),
-            }
-        })
+                    .map_or(Ret::Closed, Ret::Got)
+            },
+        )
     }
 
     fn release(&self) {
@@ -462,6 +462,7 @@ const SINGLE_CONSUMER_OPS: OpSet = OpSet {
     non_blocking: false,
     close: true,
     len: false,
+    cancel: false,
 };
 
 /// tokio's scenarios: as [`SINGLE_CONSUMER_OPS`], and no `close` either. Its receiver's
@@ -470,6 +471,7 @@ const SINGLE_CONSUMER_OPS: OpSet = OpSet {
 /// it instead.
 const TOKIO_OPS: OpSet = OpSet {
     close: false,
+    cancel: true,
     ..SINGLE_CONSUMER_OPS
 };
 
@@ -545,7 +547,12 @@ fn flume_peer(
         name,
         semantics,
         discards_on_close: false,
-        ops: OpSet::ALL,
+        // Futures can be dropped only where there are futures.
+        ops: if flavor.is_some() {
+            OpSet::ALL.with_cancel()
+        } else {
+            OpSet::ALL
+        },
         capacities: UNBOUNDED,
         runtime: flavor.map(LazyRuntime::new),
         run,
@@ -600,7 +607,7 @@ pub(super) fn targets() -> Vec<Box<dyn Target>> {
             name: "kanal-async",
             semantics: "close closes both ends and discards queued items; tokio multi-thread",
             discards_on_close: true,
-            ops: OpSet::ALL,
+            ops: OpSet::ALL.with_cancel(),
             capacities: ANY,
             runtime: Some(LazyRuntime::new(Flavor::MultiThread)),
             run: |peer, scenario, watch| {
@@ -613,7 +620,7 @@ pub(super) fn targets() -> Vec<Box<dyn Target>> {
             name: "async-channel",
             semantics: "close as Python's; tokio multi-thread",
             discards_on_close: false,
-            ops: OpSet::ALL,
+            ops: OpSet::ALL.with_cancel(),
             capacities: ANY,
             runtime: Some(LazyRuntime::new(Flavor::MultiThread)),
             run: |peer, scenario, watch| {
@@ -734,17 +741,14 @@ macro_rules! flume_adapter {
 
         impl AsyncOps for $name {
             fn apply(&self, op: Op) -> BoxFuture<'_, Ret> {
-                Box::pin(async move {
-                    if let Some(ret) = immediately(self, op) {
-                        return ret;
-                    }
-                    match op {
-                        // The lock guard is not Send, so the send cannot be `send_async`;
-                        // unbounded, both run the same code and complete at once.
-                        Op::Put(value) => self.put(value),
-                        _ => self.rx.recv_async().await.map_or(Ret::Closed, Ret::Got),
-                    }
-                })
+                waiting(
+                    self,
+                    op,
+                    // The lock guard is not Send, so the send cannot be `send_async`;
+                    // unbounded, both run the same code and complete at once.
+                    move |value| async move { self.put(value) },
+                    move || async move { self.rx.recv_async().await.map_or(Ret::Closed, Ret::Got) },
+                )
             }
 
             fn release(&self) {
