@@ -607,7 +607,9 @@ pub(super) fn targets() -> Vec<Box<dyn Target>> {
             name: "kanal-async",
             semantics: "close closes both ends and discards queued items; tokio multi-thread",
             discards_on_close: true,
-            ops: OpSet::ALL.with_cancel(),
+            // Without cancellation: its receive is not cancel-safe, which
+            // `kanal-async-cancel` shows; this target checks the rest.
+            ops: OpSet::ALL,
             capacities: ANY,
             runtime: Some(LazyRuntime::new(Flavor::MultiThread)),
             run: |peer, scenario, watch| {
@@ -787,11 +789,26 @@ pub(super) fn flume_targets() -> Vec<Box<dyn Target>> {
     ]
 }
 
-/// Releases that shipped with a known concurrency bug, pinned beside the fixed release (see
+/// Releases that shipped with a known concurrency bug, pinned beside the fixed release, and
+/// kanal's async receive under cancellation, which the current release fails (see
 /// `docs/conformance.md`). Not among the targets `--target all` checks: they are expected to
 /// fail, and `ci/check.sh` requires that they do.
 pub(super) fn shipped_bugs() -> Vec<Box<dyn Target>> {
     vec![
+        Box::new(Peer {
+            name: "kanal-async-cancel",
+            semantics: "kanal-async with cancelled gets and puts: a receive dropped after a \
+                        send handed it the item loses the item (the current release)",
+            discards_on_close: true,
+            ops: OpSet::ALL.with_cancel(),
+            capacities: ANY,
+            runtime: Some(LazyRuntime::new(Flavor::MultiThread)),
+            run: |peer, scenario, watch| {
+                let (tx, rx) = kanal_channel(scenario.capacity);
+                let (tx, rx) = (tx.to_async(), rx.to_async());
+                on_tasks(peer, KanalAsync { tx, rx }, scenario, watch)
+            },
+        }),
         flume_peer(
             "flume-0.10.10-async",
             "flume 0.10.10, shipped with zesterer/flume#98 (a send pushes to the front while an \

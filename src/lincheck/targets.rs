@@ -339,7 +339,8 @@ pub fn targets() -> Vec<Box<dyn Target>> {
 }
 
 /// Releases of other crates that shipped with a known concurrency bug, pinned beside their
-/// fixed releases (the `conformance` feature; none without it). They are expected to fail.
+/// fixed releases, and current ones with a known failure (kanal's async receive under
+/// cancellation); the `conformance` feature, none without it. They are expected to fail.
 ///
 /// ```
 /// # if prodcons::BUILT_WITH_LOOM { return; }
