@@ -216,3 +216,62 @@ fn an_exhausted_budget_is_unknown_never_a_pass() {
     ));
     assert!(check(&Spec::new(0), &history, BUDGET).is_pass());
 }
+
+/// Cancelled operations: one that says `Cancelled` is a no-op, placed anywhere; one that
+/// completed is the plain operation.
+#[test]
+fn a_cancelled_get_and_put_that_had_no_effect_are_linearizable() {
+    let history = history(&[
+        (Thread(0), Op::Put(100), 0, 1, Ret::Ok),
+        (Thread(1), Op::CancelledGet, 2, 5, Ret::Cancelled),
+        (Thread(2), Op::CancelledPut(300), 3, 4, Ret::Cancelled),
+        (Thread(2), Op::CancelledGet, 6, 7, Ret::Got(100)),
+        (Post, Op::TryGet, 8, 9, Ret::Empty),
+    ]);
+    assert_linearizable(Spec::new(0), &history);
+}
+
+#[test]
+fn a_cancelled_get_whose_item_vanished_is_not_linearizable() {
+    let history = history(&[
+        (Init, Op::TryPut(0), 0, 1, Ret::Ok),
+        (Thread(0), Op::CancelledGet, 2, 3, Ret::Cancelled),
+        (Thread(1), Op::Len, 2, 4, Ret::Len(1)),
+        (Post, Op::TryGet, 5, 6, Ret::Empty),
+    ]);
+    let Verdict::Fail(failure) = check(&Spec::new(0), &history, BUDGET) else {
+        panic!("a cancelled get lost an item, yet the history passed:\n{history}");
+    };
+    assert_eq!(failure.kind, FailureKind::NotLinearizable);
+    let scenario = Scenario::new(
+        0,
+        vec![Op::TryPut(0)],
+        vec![vec![Op::CancelledGet], vec![Op::Len]],
+        vec![Op::TryGet],
+    );
+    let text = report(&scenario, &history, &failure);
+    assert!(text.contains("| cancelled_get()"), "{text}");
+    assert!(text.contains("cancelled_get() -> Cancelled"), "{text}");
+    assert!(text.contains("it would return 0, not Empty"), "{text}");
+}
+
+#[test]
+fn a_cancelled_put_whose_item_appeared_is_not_linearizable() {
+    let history = history(&[
+        (Thread(0), Op::CancelledPut(100), 0, 1, Ret::Cancelled),
+        (Thread(1), Op::TryGet, 2, 3, Ret::Got(100)),
+    ]);
+    assert!(
+        check(&Spec::new(0), &history, BUDGET).is_fail(),
+        "{history}"
+    );
+}
+
+#[test]
+fn only_a_cancelled_operation_may_say_cancelled() {
+    let history = history(&[(Thread(0), Op::Get, 0, 1, Ret::Cancelled)]);
+    assert!(
+        check(&Spec::new(0), &history, BUDGET).is_fail(),
+        "{history}"
+    );
+}

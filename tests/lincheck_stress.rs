@@ -10,9 +10,11 @@
 
 use std::time::Duration;
 
+use std::sync::Arc;
+
 use prodcons::lincheck::{
-    FailureKind, Op, Plan, Ret, Scenario, Spec, SyncOps, Verdict, Watch, check, check_target,
-    report, run_threads, target,
+    FailureKind, Flavor, LazyRuntime, Op, Plan, Ret, Scenario, Spec, SyncOps, Verdict, Watch,
+    check, check_target, report, run_tasks, run_threads, target,
 };
 
 fn plan() -> Plan {
@@ -205,5 +207,63 @@ fn a_slow_thread_is_waited_for_not_released() {
             check(&Spec::new(1), &history, 10_000).is_pass(),
             "{history}"
         );
+    }
+}
+
+/// A getter cancelled after the put woke it: on a current-thread runtime the order is fixed
+/// (T1 waits first, T2 next, T3's put wakes T1 during the turn the driver gives it, then T1
+/// is dropped), so a queue that lets the wakeup die with T1 leaves T2 asleep beside the item,
+/// a lost wakeup; ours hands it on to T2.
+#[test]
+fn a_woken_getter_that_is_cancelled_hands_its_wakeup_on() {
+    let runtime = LazyRuntime::new(Flavor::CurrentThread);
+    let scenario = Scenario::new(
+        0,
+        vec![],
+        vec![vec![Op::CancelledGet], vec![Op::Get], vec![Op::Put(300)]],
+        vec![Op::TryGet],
+    );
+    let watch = Watch {
+        hang_limit: Duration::from_millis(500),
+        ..Watch::default()
+    };
+    for _ in 0..20 {
+        let queue = Arc::new(prodcons::AsyncQueue::new(0));
+        let history = run_tasks(runtime.get(), queue, &scenario, &Spec::new(0), &watch);
+        match check(&Spec::new(0), &history, 10_000) {
+            Verdict::Pass { .. } => {}
+            Verdict::Fail(failure) => panic!("{}", report(&scenario, &history, &failure)),
+            unknown => panic!("{unknown:?}"),
+        }
+        let cancelled = history
+            .entries()
+            .iter()
+            .any(|entry| entry.response.is_some_and(|(_, ret)| ret == Ret::Cancelled));
+        assert!(
+            cancelled,
+            "T1 should have been dropped after its wakeup:\n{history}"
+        );
+    }
+}
+
+/// The sweep on our async queue with cancellation in the language (the default sweeps
+/// above have it too; this one asks for more cancelled operations by running longer threads).
+#[test]
+fn async_queue_with_cancellation_is_linearizable() {
+    for name in ["async-current", "async-multi"] {
+        let target = target(name).unwrap();
+        assert!(target.ops().cancel, "{name} should cancel");
+        let outcome = check_target(
+            &*target,
+            &Plan {
+                scenarios: 30,
+                runs: 5,
+                ..plan()
+            },
+            &|_| {},
+        );
+        if let Some((_, report)) = &outcome.failure {
+            panic!("{name} with cancellation:\n{report}");
+        }
     }
 }

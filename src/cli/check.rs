@@ -19,7 +19,7 @@ use proptest::test_runner::TestRunner;
 #[derive(Debug, Args)]
 pub(crate) struct CheckArgs {
     /// Targets, comma-separated or repeated; `all` is every one but the pinned releases with
-    /// known bugs (`flume-0.10.10-*`) and `seeded-bug`, `ours` our two queues on threads and on
+    /// known bugs (`flume-0.10.10-*`), `kanal-async-cancel` and `seeded-bug`, `ours` our two queues on threads and on
     /// both tokio runtimes.
     #[arg(long = "target", value_name = "TARGET", value_delimiter = ',', default_value = "ours",
           value_parser = target_names())]

@@ -311,7 +311,13 @@ impl<'a> Search<'a> {
                 continue;
             }
             let mut next = state.clone();
-            match self.spec.step(&mut next, op.op) {
+            // A cancelled operation that says so is a no-op placed here, not a step.
+            let stepped = if op.ret == Some(Ret::Cancelled) && op.op.is_cancelled() {
+                Some(Ret::Cancelled)
+            } else {
+                self.spec.step(&mut next, op.op)
+            };
+            match stepped {
                 None => reasons.push((index, format!("it would block on {state}"))),
                 Some(ret) if !op.free && op.ret != Some(ret) => reasons.push((
                     index,

@@ -49,7 +49,7 @@ pub use report::{report, scenario_table};
 pub use scenario::scenarios;
 pub use scenario::{OpSet, Scenario, Shape};
 pub use spec::{Op, Ret, Spec, State, Value};
-pub use stress::{AsyncOps, BoxFuture, SyncOps, Watch, run_tasks, run_threads};
+pub use stress::{AsyncOps, BoxFuture, SyncOps, Watch, drive, run_tasks, run_threads};
 pub use targets::{
     Async, Blocking, Flavor, LazyRuntime, SeededBug, Target, shipped_bugs, target, targets,
 };

@@ -13,7 +13,7 @@ use super::history::History;
 use super::scenario::{OpSet, Scenario};
 use super::spec::{Op, Ret, Spec, Value};
 use super::stress::{AsyncOps, BoxFuture, SyncOps, Watch, run_tasks, run_threads};
-use super::targets::{Flavor, Immediate, LazyRuntime, Target, immediately};
+use super::targets::{Flavor, Immediate, LazyRuntime, Target, immediately, waiting};
 
 /// How long a blocked crossbeam operation waits before looking at the emulated close.
 const POLL: Duration = Duration::from_millis(2);
@@ -108,6 +108,9 @@ impl SyncOps for Crossbeam {
                 Ret::Ok
             }
             Op::Len => Ret::Len(self.rx.len()),
+            Op::CancelledGet | Op::CancelledPut(_) => {
+                unreachable!("run_threads refuses cancelled operations")
+            }
         }
     }
 
@@ -194,17 +197,14 @@ macro_rules! async_ops {
     ($queue:ty) => {
         impl AsyncOps for $queue {
             fn apply(&self, op: Op) -> BoxFuture<'_, Ret> {
-                Box::pin(async move {
-                    if let Some(ret) = immediately(self, op) {
-                        return ret;
-                    }
-                    match op {
-                        Op::Put(value) => {
-                            self.tx.send(value).await.map_or(Ret::Closed, |()| Ret::Ok)
-                        }
-                        _ => self.rx.recv().await.map_or(Ret::Closed, Ret::Got),
-                    }
-                })
+                waiting(
+                    self,
+                    op,
+                    move |value| async move {
+                        self.tx.send(value).await.map_or(Ret::Closed, |()| Ret::Ok)
+                    },
+                    move || async move { self.rx.recv().await.map_or(Ret::Closed, Ret::Got) },
+                )
             }
 
             fn release(&self) {
@@ -328,24 +328,24 @@ impl Immediate for TokioMpsc {
 
 impl AsyncOps for TokioMpsc {
     fn apply(&self, op: Op) -> BoxFuture<'_, Ret> {
-        Box::pin(async move {
-            if let Some(ret) = immediately(self, op) {
-                return ret;
-            }
-            match op {
-                Op::Put(value) => match self.sender() {
+        waiting(
+            self,
+            op,
+            move |value| async move {
+                match self.sender() {
                     Some(tx) => tx.send(value).await.map_or(Ret::Closed, |()| Ret::Ok),
                     None => Ret::Closed,
-                },
-                _ => self
-                    .rx
+                }
+            },
+            move || async move {
+                self.rx
                     .lock()
                     .await
                     .recv()
                     .await
-                    .map_or(Ret::Closed, Ret::Got),
-            }
-        })
+                    .map_or(Ret::Closed, Ret::Got)
+            },
+        )
     }
 
     fn release(&self) {
@@ -462,6 +462,7 @@ const SINGLE_CONSUMER_OPS: OpSet = OpSet {
     non_blocking: false,
     close: true,
     len: false,
+    cancel: false,
 };
 
 /// tokio's scenarios: as [`SINGLE_CONSUMER_OPS`], and no `close` either. Its receiver's
@@ -470,6 +471,7 @@ const SINGLE_CONSUMER_OPS: OpSet = OpSet {
 /// it instead.
 const TOKIO_OPS: OpSet = OpSet {
     close: false,
+    cancel: true,
     ..SINGLE_CONSUMER_OPS
 };
 
@@ -545,7 +547,12 @@ fn flume_peer(
         name,
         semantics,
         discards_on_close: false,
-        ops: OpSet::ALL,
+        // Futures can be dropped only where there are futures.
+        ops: if flavor.is_some() {
+            OpSet::ALL.with_cancel()
+        } else {
+            OpSet::ALL
+        },
         capacities: UNBOUNDED,
         runtime: flavor.map(LazyRuntime::new),
         run,
@@ -600,6 +607,8 @@ pub(super) fn targets() -> Vec<Box<dyn Target>> {
             name: "kanal-async",
             semantics: "close closes both ends and discards queued items; tokio multi-thread",
             discards_on_close: true,
+            // Without cancellation: its receive is not cancel-safe, which
+            // `kanal-async-cancel` shows; this target checks the rest.
             ops: OpSet::ALL,
             capacities: ANY,
             runtime: Some(LazyRuntime::new(Flavor::MultiThread)),
@@ -613,7 +622,7 @@ pub(super) fn targets() -> Vec<Box<dyn Target>> {
             name: "async-channel",
             semantics: "close as Python's; tokio multi-thread",
             discards_on_close: false,
-            ops: OpSet::ALL,
+            ops: OpSet::ALL.with_cancel(),
             capacities: ANY,
             runtime: Some(LazyRuntime::new(Flavor::MultiThread)),
             run: |peer, scenario, watch| {
@@ -734,17 +743,14 @@ macro_rules! flume_adapter {
 
         impl AsyncOps for $name {
             fn apply(&self, op: Op) -> BoxFuture<'_, Ret> {
-                Box::pin(async move {
-                    if let Some(ret) = immediately(self, op) {
-                        return ret;
-                    }
-                    match op {
-                        // The lock guard is not Send, so the send cannot be `send_async`;
-                        // unbounded, both run the same code and complete at once.
-                        Op::Put(value) => self.put(value),
-                        _ => self.rx.recv_async().await.map_or(Ret::Closed, Ret::Got),
-                    }
-                })
+                waiting(
+                    self,
+                    op,
+                    // The lock guard is not Send, so the send cannot be `send_async`;
+                    // unbounded, both run the same code and complete at once.
+                    move |value| async move { self.put(value) },
+                    move || async move { self.rx.recv_async().await.map_or(Ret::Closed, Ret::Got) },
+                )
             }
 
             fn release(&self) {
@@ -783,11 +789,26 @@ pub(super) fn flume_targets() -> Vec<Box<dyn Target>> {
     ]
 }
 
-/// Releases that shipped with a known concurrency bug, pinned beside the fixed release (see
+/// Releases that shipped with a known concurrency bug, pinned beside the fixed release, and
+/// kanal's async receive under cancellation, which the current release fails (see
 /// `docs/conformance.md`). Not among the targets `--target all` checks: they are expected to
 /// fail, and `ci/check.sh` requires that they do.
 pub(super) fn shipped_bugs() -> Vec<Box<dyn Target>> {
     vec![
+        Box::new(Peer {
+            name: "kanal-async-cancel",
+            semantics: "kanal-async with cancelled gets and puts: a receive dropped after a \
+                        send handed it the item loses the item (the current release)",
+            discards_on_close: true,
+            ops: OpSet::ALL.with_cancel(),
+            capacities: ANY,
+            runtime: Some(LazyRuntime::new(Flavor::MultiThread)),
+            run: |peer, scenario, watch| {
+                let (tx, rx) = kanal_channel(scenario.capacity);
+                let (tx, rx) = (tx.to_async(), rx.to_async());
+                on_tasks(peer, KanalAsync { tx, rx }, scenario, watch)
+            },
+        }),
         flume_peer(
             "flume-0.10.10-async",
             "flume 0.10.10, shipped with zesterer/flume#98 (a send pushes to the front while an \

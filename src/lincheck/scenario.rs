@@ -21,15 +21,19 @@ pub struct OpSet {
     pub close: bool,
     /// `len`.
     pub len: bool,
+    /// [`Op::CancelledGet`] and [`Op::CancelledPut`]: async targets only, whose futures can be
+    /// dropped (a thread cannot cancel a blocking call).
+    pub cancel: bool,
 }
 
 impl OpSet {
-    /// Every operation the specification has.
+    /// Every operation a thread can run: all but the cancelled ones.
     pub const ALL: Self = Self {
         blocking: true,
         non_blocking: true,
         close: true,
         len: true,
+        cancel: false,
     };
 
     /// A channel closed only by dropping its senders: blocking and non-blocking send and
@@ -39,7 +43,24 @@ impl OpSet {
         non_blocking: true,
         close: false,
         len: false,
+        cancel: false,
     };
+
+    /// The same operations, and cancelled `get`s and `put`s too.
+    ///
+    /// ```
+    /// # if prodcons::BUILT_WITH_LOOM { return; }
+    /// use prodcons::lincheck::{Op, OpSet};
+    ///
+    /// assert!(!OpSet::ALL.allows(Op::CancelledGet));
+    /// assert!(OpSet::ALL.with_cancel().allows(Op::CancelledPut(1)));
+    /// ```
+    pub const fn with_cancel(self) -> Self {
+        Self {
+            cancel: true,
+            ..self
+        }
+    }
 
     /// Whether `op` is among them.
     pub fn allows(&self, op: Op) -> bool {
@@ -48,6 +69,7 @@ impl OpSet {
             Op::TryPut(_) | Op::TryGet => self.non_blocking,
             Op::Close => self.close,
             Op::Len => self.len,
+            Op::CancelledGet | Op::CancelledPut(_) => self.cancel && self.blocking,
         }
     }
 }
@@ -144,6 +166,8 @@ mod generate {
         TryGet,
         Close,
         Len,
+        CancelledGet,
+        CancelledPut,
     }
 
     impl Kind {
@@ -155,6 +179,8 @@ mod generate {
                 Self::TryGet => Op::TryGet,
                 Self::Close => Op::Close,
                 Self::Len => Op::Len,
+                Self::CancelledGet => Op::CancelledGet,
+                Self::CancelledPut => Op::CancelledPut(value),
             }
         }
     }
@@ -176,6 +202,10 @@ mod generate {
         }
         if ops.close && parallel {
             kinds.push(Kind::Close);
+        }
+        // Parallel only: a cancelled operation is interesting when another can wake it.
+        if ops.cancel && ops.blocking && parallel {
+            kinds.extend([Kind::CancelledGet, Kind::CancelledPut]);
         }
         if ops.len {
             kinds.push(Kind::Len);

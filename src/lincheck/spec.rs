@@ -39,6 +39,65 @@ pub enum Op {
     Close,
     /// How many items the queue holds.
     Len,
+    /// An async `get` whose future the driver polls until it is pending, gives one turn of the
+    /// runtime, and then drops: asyncio's cancelled `get`. If it completed first it is a
+    /// `get`; if it returned [`Ret::Cancelled`] it must have had no effect at all.
+    ///
+    /// ```
+    /// # if prodcons::BUILT_WITH_LOOM { return; }
+    /// use prodcons::lincheck::{Op, Ret, Spec};
+    ///
+    /// let spec = Spec::new(0);
+    /// let mut state = spec.initial();
+    /// spec.step(&mut state, Op::Put(1));
+    /// assert_eq!(spec.step(&mut state, Op::CancelledGet), Some(Ret::Got(1)), "completed: a get");
+    /// assert_eq!(Op::CancelledGet.uncancelled(), Op::Get);
+    /// ```
+    CancelledGet,
+    /// An async `put` dropped as [`Op::CancelledGet`] is: a `put` if it completed, no effect
+    /// if it returned [`Ret::Cancelled`].
+    ///
+    /// ```
+    /// # if prodcons::BUILT_WITH_LOOM { return; }
+    /// use prodcons::lincheck::Op;
+    ///
+    /// assert_eq!(Op::CancelledPut(3).to_string(), "cancelled_put(3)");
+    /// assert!(Op::CancelledPut(3).is_cancelled());
+    /// ```
+    CancelledPut(Value),
+}
+
+impl Op {
+    /// Whether the driver drops this operation's future early.
+    ///
+    /// ```
+    /// # if prodcons::BUILT_WITH_LOOM { return; }
+    /// use prodcons::lincheck::Op;
+    ///
+    /// assert!(Op::CancelledGet.is_cancelled());
+    /// assert!(!Op::Get.is_cancelled());
+    /// ```
+    pub fn is_cancelled(self) -> bool {
+        matches!(self, Self::CancelledGet | Self::CancelledPut(_))
+    }
+
+    /// The operation whose future a cancelled one drops: `get` for
+    /// [`Op::CancelledGet`], `put` for [`Op::CancelledPut`], itself otherwise.
+    ///
+    /// ```
+    /// # if prodcons::BUILT_WITH_LOOM { return; }
+    /// use prodcons::lincheck::Op;
+    ///
+    /// assert_eq!(Op::CancelledPut(4).uncancelled(), Op::Put(4));
+    /// assert_eq!(Op::Len.uncancelled(), Op::Len);
+    /// ```
+    pub fn uncancelled(self) -> Self {
+        match self {
+            Self::CancelledGet => Self::Get,
+            Self::CancelledPut(value) => Self::Put(value),
+            op => op,
+        }
+    }
 }
 
 /// What an operation returned, in the specification's vocabulary.
@@ -64,6 +123,8 @@ pub enum Ret {
     Closed,
     /// `len` returned this.
     Len(usize),
+    /// A cancelled operation's future was dropped before it completed.
+    Cancelled,
 }
 
 /// The model's state: the items in order, and whether the queue is closed.
@@ -209,10 +270,11 @@ impl Spec {
     /// assert!(!spec.blocks(&spec.initial(), Op::TryGet));
     /// ```
     pub fn blocks(&self, state: &State, op: Op) -> bool {
-        match op {
+        match op.uncancelled() {
             Op::Put(_) => !state.closed && self.is_full(state),
             Op::Get => !state.closed && state.items.is_empty(),
             Op::TryPut(_) | Op::TryGet | Op::Close | Op::Len => false,
+            Op::CancelledGet | Op::CancelledPut(_) => unreachable!("uncancelled above"),
         }
     }
 
@@ -233,7 +295,10 @@ impl Spec {
         if self.blocks(state, op) {
             return None;
         }
-        Some(match op {
+        // A cancelled operation that completed is the operation itself; one that returned
+        // `Cancelled` is no step of the model at all: the checker places it as a no-op (asyncio's contract:
+        // a cancelled `get` loses no item, a cancelled `put` adds none).
+        Some(match op.uncancelled() {
             Op::Put(value) | Op::TryPut(value) => {
                 if state.closed {
                     Ret::Closed
@@ -257,6 +322,7 @@ impl Spec {
                 Ret::Ok
             }
             Op::Len => Ret::Len(state.items.len()),
+            Op::CancelledGet | Op::CancelledPut(_) => unreachable!("uncancelled above"),
         })
     }
 }
@@ -270,6 +336,8 @@ impl fmt::Display for Op {
             Self::TryGet => f.write_str("try_get()"),
             Self::Close => f.write_str("close()"),
             Self::Len => f.write_str("len()"),
+            Self::CancelledGet => f.write_str("cancelled_get()"),
+            Self::CancelledPut(value) => write!(f, "cancelled_put({value})"),
         }
     }
 }
@@ -283,6 +351,7 @@ impl fmt::Display for Ret {
             Self::Empty => f.write_str("Empty"),
             Self::Closed => f.write_str("Closed"),
             Self::Len(len) => write!(f, "len {len}"),
+            Self::Cancelled => f.write_str("Cancelled"),
         }
     }
 }

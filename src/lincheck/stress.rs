@@ -24,6 +24,7 @@
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::{Arc, Barrier, Condvar, Mutex, MutexGuard};
+use std::task::Poll;
 use std::time::{Duration, Instant};
 
 use super::checker::{FailureKind, Verdict, check, check_prefix};
@@ -87,6 +88,37 @@ pub trait AsyncOps: Send + Sync + 'static {
     fn sleepers(&self) -> Option<usize> {
         None
     }
+}
+
+/// Runs `op` on `queue` as the task runner does: a cancelled operation's future is polled,
+/// given one turn of the runtime if it is pending, and dropped without a poll after it, so
+/// that a wakeup which came during that turn dies with it unless the queue hands it on.
+/// Every other operation is awaited.
+///
+/// ```
+/// # if prodcons::BUILT_WITH_LOOM { return; }
+/// use prodcons::AsyncQueue;
+/// use prodcons::lincheck::{Op, Ret, drive};
+///
+/// let queue = AsyncQueue::new(0);
+/// assert_eq!(tokio_test::block_on(drive(&queue, Op::CancelledGet)), Ret::Cancelled);
+/// assert_eq!(tokio_test::block_on(drive(&queue, Op::CancelledPut(1))), Ret::Ok);
+/// assert_eq!(tokio_test::block_on(drive(&queue, Op::CancelledGet)), Ret::Got(1));
+/// ```
+pub async fn drive<Q: AsyncOps + ?Sized>(queue: &Q, op: Op) -> Ret {
+    if !op.is_cancelled() {
+        return queue.apply(op).await;
+    }
+    let mut future = queue.apply(op.uncancelled());
+    let first = std::future::poll_fn(|context| Poll::Ready(future.as_mut().poll(context))).await;
+    if let Poll::Ready(ret) = first {
+        return ret;
+    }
+    // The turn lets a concurrent operation wake this one; dropping it with no poll after is
+    // the case asyncio's contract is about, a waiter cancelled after it was woken.
+    tokio::task::yield_now().await;
+    drop(future);
+    Ret::Cancelled
 }
 
 /// How the runner watches a run: when to look for blocked operations, and how long a stuck
@@ -220,6 +252,38 @@ enum Ending {
     LostWakeup(History),
 }
 
+/// What the watcher needs of a queue, threaded or async alike.
+trait Watched {
+    fn sleepers(&self) -> Option<usize>;
+    fn release(&self);
+}
+
+/// The thread runner's queue, as the watcher sees it.
+struct OnThreads<'a, Q: ?Sized>(&'a Q);
+
+impl<Q: SyncOps + ?Sized> Watched for OnThreads<'_, Q> {
+    fn sleepers(&self) -> Option<usize> {
+        self.0.sleepers()
+    }
+
+    fn release(&self) {
+        self.0.release();
+    }
+}
+
+/// The task runner's queue, as the watcher sees it.
+struct OnTasks<'a, Q: ?Sized>(&'a Q);
+
+impl<Q: AsyncOps + ?Sized> Watched for OnTasks<'_, Q> {
+    fn sleepers(&self) -> Option<usize> {
+        self.0.sleepers()
+    }
+
+    fn release(&self) {
+        self.0.release();
+    }
+}
+
 /// Watches the parallel part until every thread finishes, releasing blocked operations when
 /// the specification allows it (see the module's documentation).
 fn watch(
@@ -228,8 +292,7 @@ fn watch(
     (spec, watch): (&Spec, &Watch),
     clock: &Clock,
     release_log: &mut Vec<Entry>,
-    sleepers: impl Fn() -> Option<usize>,
-    release: impl Fn(),
+    queue: &impl Watched,
 ) -> Ending {
     let poll = Duration::from_millis(1).min(watch.patience);
     let mut seen = u64::MAX;
@@ -245,7 +308,7 @@ fn watch(
         if progress != seen {
             (seen, since, stuck_since) = (progress, Instant::now(), None);
         }
-        let asleep = sleepers().is_some_and(|asleep| asleep >= unfinished);
+        let asleep = queue.sleepers().is_some_and(|asleep| asleep >= unfinished);
         let quiet = asleep || since.elapsed() >= watch.patience;
         if released.is_none() && quiet && logs.all_inside() {
             let snapshot = logs.snapshot(sequential);
@@ -260,11 +323,11 @@ fn watch(
             if verdict.is_pass() || hopeless || stuck.elapsed() >= watch.hang_limit {
                 if matches!(&verdict, Verdict::Fail(failure) if failure.kind == FailureKind::LostWakeup)
                 {
-                    release();
+                    queue.release();
                     return Ending::LostWakeup(snapshot);
                 }
                 let at = clock.tick();
-                release();
+                queue.release();
                 let done = clock.tick();
                 release_log.push(Entry::new(
                     Part::Release,
@@ -334,6 +397,14 @@ pub fn run_threads<Q: SyncOps + ?Sized>(
     spec: &Spec,
     how: &Watch,
 ) -> History {
+    assert!(
+        !scenario
+            .threads
+            .iter()
+            .flatten()
+            .any(|op| op.is_cancelled()),
+        "threads cannot cancel a blocking call: cancelled operations are for run_tasks"
+    );
     let clock = Clock::default();
     let mut log = Vec::new();
     sequential(&clock, &mut log, Part::Init, &scenario.init, |op| {
@@ -362,8 +433,7 @@ pub fn run_threads<Q: SyncOps + ?Sized>(
             (spec, how),
             &clock,
             &mut release_log,
-            || queue.sleepers(),
-            || queue.release(),
+            &OnThreads(queue),
         )
         // The scope joins every thread here; a panicking target propagates to the caller.
     });
@@ -404,7 +474,7 @@ pub fn run_tasks<Q: AsyncOps>(
     let clock = Arc::new(Clock::default());
     let mut log = Vec::new();
     sequential(&clock, &mut log, Part::Init, &scenario.init, |op| {
-        runtime.block_on(queue.apply(op))
+        runtime.block_on(drive(&*queue, op))
     });
     let threads = scenario.threads.len();
     let logs = Arc::new(Logs::new(threads));
@@ -424,7 +494,7 @@ pub fn run_tasks<Q: AsyncOps>(
             runtime.spawn(async move {
                 for op in ops {
                     logs.invoke(index, op, clock.tick());
-                    let ret = queue.apply(op).await;
+                    let ret = drive(&*queue, op).await;
                     logs.respond(index, ret, clock.tick());
                 }
                 logs.finish(index);
@@ -448,8 +518,7 @@ pub fn run_tasks<Q: AsyncOps>(
             (spec, how),
             &clock,
             &mut release_log,
-            || queue.sleepers(),
-            || queue.release(),
+            &OnTasks(&*queue),
         );
         if let Err(panic) = driver.join() {
             std::panic::resume_unwind(panic);
