@@ -49,3 +49,25 @@ fn flume_0_10_10_delivers_out_of_order_and_the_current_release_does_not() {
     );
     assert_eq!(first_failure("flume-async", &flume_98(), 50), None);
 }
+
+/// rust-lang/futures-rs#861, fixed in 0.2.0-beta by #865: futures-channel 0.2.0-alpha's
+/// `try_next` took the message but neither unparked the sender nor counted the message off, so
+/// once `try_send` had filled a bounded channel, every later `try_send` said `Full`, the channel
+/// empty or not. The initial part fills the channel of capacity 1 and empties it; then T1's
+/// `try_put` must succeed whatever T2 does, since nothing else ever fills the channel.
+fn futures_861() -> Scenario {
+    Scenario::new(
+        1,
+        vec![Op::TryPut(0), Op::TryGet],
+        vec![vec![Op::TryPut(100), Op::TryGet], vec![Op::TryGet]],
+        vec![Op::TryPut(900)],
+    )
+}
+
+#[test]
+fn futures_channel_0_2_0_alpha_refuses_puts_on_an_empty_channel_and_0_3_does_not() {
+    let report = first_failure("futures-0.2.0-alpha-mpsc", &futures_861(), 10)
+        .expect("futures-channel 0.2.0-alpha should fail within 10 runs");
+    assert!(report.contains("Full"), "{report}");
+    assert_eq!(first_failure("futures-mpsc", &futures_861(), 1_000), None);
+}

@@ -36,6 +36,8 @@ mod history;
 mod peers;
 mod report;
 mod scenario;
+#[cfg(feature = "conformance")]
+mod shipped;
 mod spec;
 mod stress;
 mod targets;

@@ -314,6 +314,8 @@ pub fn targets() -> Vec<Box<dyn Target>> {
     ];
     #[cfg(feature = "conformance")]
     targets.extend(super::peers::targets());
+    #[cfg(feature = "conformance")]
+    targets.extend(super::shipped::targets());
     targets
 }
 
@@ -328,7 +330,10 @@ pub fn targets() -> Vec<Box<dyn Target>> {
 /// ```
 pub fn shipped_bugs() -> Vec<Box<dyn Target>> {
     #[cfg(feature = "conformance")]
-    return super::peers::shipped_bugs();
+    return super::peers::shipped_bugs()
+        .into_iter()
+        .chain(super::shipped::shipped_bugs())
+        .collect();
     #[cfg(not(feature = "conformance"))]
     Vec::new()
 }
