@@ -71,3 +71,24 @@ fn futures_channel_0_2_0_alpha_refuses_puts_on_an_empty_channel_and_0_3_does_not
     assert!(report.contains("Full"), "{report}");
     assert_eq!(first_failure("futures-mpsc", &futures_861(), 1_000), None);
 }
+
+/// tokio-rs/tokio#7631, fixed in 1.49.0 and 1.47.3 by #7686: once the receiver had called
+/// `close`, `try_recv` on the drained channel said `Empty` (a message might still come) rather
+/// than `Disconnected`, while a sender lived. T2 closes while T1 tries a put; whichever went
+/// first, the post part's second `try_get` finds the channel closed and drained.
+fn tokio_7631() -> Scenario {
+    Scenario::new(
+        1,
+        vec![],
+        vec![vec![Op::TryPut(100)], vec![Op::Close]],
+        vec![Op::TryGet, Op::TryGet],
+    )
+}
+
+#[test]
+fn tokio_0_2_says_empty_on_a_closed_drained_channel_and_tokio_1_does_not() {
+    let report = first_failure("tokio-0.2-mpsc-try", &tokio_7631(), 10)
+        .expect("tokio 0.2 should fail within 10 runs");
+    assert!(report.contains("Closed, not Empty"), "{report}");
+    assert_eq!(first_failure("tokio-mpsc-try", &tokio_7631(), 1_000), None);
+}
