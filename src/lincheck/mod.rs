@@ -36,7 +36,7 @@ mod history;
 mod peers;
 mod report;
 mod scenario;
-#[cfg(feature = "conformance")]
+#[cfg(all(feature = "conformance", not(loom)))]
 mod shipped;
 mod spec;
 mod stress;
