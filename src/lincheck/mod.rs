@@ -36,6 +36,8 @@ mod history;
 mod peers;
 mod report;
 mod scenario;
+#[cfg(all(feature = "conformance", not(loom)))]
+mod shipped;
 mod spec;
 mod stress;
 mod targets;

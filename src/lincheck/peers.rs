@@ -766,7 +766,8 @@ flume_adapter!(Flume0_10_10, flume_0_10_10);
 /// Unbounded only: see [`Flume`].
 const UNBOUNDED: &[usize] = &[0];
 
-/// The flume targets: the current release on threads and on tasks (both runtime flavours).
+/// The flume targets: the current release on threads and on a current-thread runtime. On a
+/// multi-thread runtime it is among the [`shipped_bugs`]: its async receive can miss a wakeup.
 pub(super) fn flume_targets() -> Vec<Box<dyn Target>> {
     const SEMANTICS: &str = "no close: the release drops the senders (gets drain, then fail); \
                              unbounded only";
@@ -780,21 +781,25 @@ pub(super) fn flume_targets() -> Vec<Box<dyn Target>> {
             Some(Flavor::CurrentThread),
             |peer, scenario, watch| on_tasks(peer, Flume::new(), scenario, watch),
         ),
-        flume_peer(
-            "flume-async-multi",
-            SEMANTICS,
-            Some(Flavor::MultiThread),
-            |peer, scenario, watch| on_tasks(peer, Flume::new(), scenario, watch),
-        ),
     ]
 }
 
 /// Releases that shipped with a known concurrency bug, pinned beside the fixed release, and
-/// kanal's async receive under cancellation, which the current release fails (see
+/// current releases with a known failure: kanal's async receive under cancellation, and
+/// flume's async receive on a multi-thread runtime, which can miss a wakeup (see
 /// `docs/conformance.md`). Not among the targets `--target all` checks: they are expected to
-/// fail, and `ci/check.sh` requires that they do.
+/// fail. `ci/check.sh` requires that each does, except `flume-async-multi`, whose race shows
+/// a few times in a million runs, too rarely for any budget CI can afford.
 pub(super) fn shipped_bugs() -> Vec<Box<dyn Target>> {
     vec![
+        flume_peer(
+            "flume-async-multi",
+            "no close: the release drops the senders (gets drain, then fail); unbounded only; \
+             the current release on a multi-thread runtime, where a woken async receive that \
+             finds the queue empty re-registers too late and can miss the next send's wakeup",
+            Some(Flavor::MultiThread),
+            |peer, scenario, watch| on_tasks(peer, Flume::new(), scenario, watch),
+        ),
         Box::new(Peer {
             name: "kanal-async-cancel",
             semantics: "kanal-async with cancelled gets and puts: a receive dropped after a \

@@ -335,6 +335,8 @@ pub fn targets() -> Vec<Box<dyn Target>> {
     ];
     #[cfg(feature = "conformance")]
     targets.extend(super::peers::targets());
+    #[cfg(all(feature = "conformance", not(loom)))]
+    targets.extend(super::shipped::targets());
     targets
 }
 
@@ -349,7 +351,12 @@ pub fn targets() -> Vec<Box<dyn Target>> {
 /// }
 /// ```
 pub fn shipped_bugs() -> Vec<Box<dyn Target>> {
-    #[cfg(feature = "conformance")]
+    #[cfg(all(feature = "conformance", not(loom)))]
+    return super::peers::shipped_bugs()
+        .into_iter()
+        .chain(super::shipped::shipped_bugs())
+        .collect();
+    #[cfg(all(feature = "conformance", loom))]
     return super::peers::shipped_bugs();
     #[cfg(not(feature = "conformance"))]
     Vec::new()
