@@ -26,12 +26,13 @@ use super::stress::{SyncOps, Watch, run_threads};
 use super::targets::{Immediate, Target, immediately};
 
 /// `try_put`, `try_get` and `close`: no blocking operations (0.2's futures cannot be awaited
-/// here), no `len` (futures has none; tokio's needs the receiver).
+/// here), no `len` (futures has none; tokio's needs the receiver), no cancellation (nothing to cancel).
 const NON_BLOCKING_OPS: OpSet = OpSet {
     blocking: false,
     non_blocking: true,
     close: true,
     len: false,
+    cancel: false,
 };
 
 /// Capacity 1 only (`channel(0)`). The bug is in the bounded channel's parking, and capacity
