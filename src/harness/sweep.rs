@@ -534,7 +534,8 @@ impl Cell<'_> {
                 Err(PythonFailure::TimedOut(limit)) => {
                     return Ok(Attempt::Skip {
                         reason: format!(
-                            "killed after {:.1} s (--max-cell-secs {})",
+                            "killed after {:.1} s, when its runs on this cell reached \
+                             --max-cell-secs {} in all",
                             limit.as_secs_f64(),
                             self.sweep.max_cell.as_secs_f64()
                         ),
