@@ -576,6 +576,23 @@ fn kanal_channel(capacity: usize) -> (kanal::Sender<Value>, kanal::Receiver<Valu
     }
 }
 
+/// kanal's async ends on a multi-thread runtime, with the operations `ops`.
+fn kanal_async_peer(name: &'static str, semantics: &'static str, ops: OpSet) -> Box<dyn Target> {
+    Box::new(Peer {
+        name,
+        semantics,
+        discards_on_close: true,
+        ops,
+        capacities: ANY,
+        runtime: Some(LazyRuntime::new(Flavor::MultiThread)),
+        run: |peer, scenario, watch| {
+            let (tx, rx) = kanal_channel(scenario.capacity);
+            let (tx, rx) = (tx.to_async(), rx.to_async());
+            on_tasks(peer, KanalAsync { tx, rx }, scenario, watch)
+        },
+    })
+}
+
 /// The peers, in the order `prodcons check --target all` lists them.
 pub(super) fn targets() -> Vec<Box<dyn Target>> {
     let mut targets: Vec<Box<dyn Target>> = vec![
@@ -603,21 +620,13 @@ pub(super) fn targets() -> Vec<Box<dyn Target>> {
                 on_threads(peer, &Kanal { tx, rx }, scenario, watch)
             },
         }),
-        Box::new(Peer {
-            name: "kanal-async",
-            semantics: "close closes both ends and discards queued items; tokio multi-thread",
-            discards_on_close: true,
-            // Without cancellation: its receive is not cancel-safe, which
-            // `kanal-async-cancel` shows; this target checks the rest.
-            ops: OpSet::ALL,
-            capacities: ANY,
-            runtime: Some(LazyRuntime::new(Flavor::MultiThread)),
-            run: |peer, scenario, watch| {
-                let (tx, rx) = kanal_channel(scenario.capacity);
-                let (tx, rx) = (tx.to_async(), rx.to_async());
-                on_tasks(peer, KanalAsync { tx, rx }, scenario, watch)
-            },
-        }),
+        // Without cancellation: its receive is not cancel-safe, which `kanal-async-cancel`
+        // shows; this target checks the rest.
+        kanal_async_peer(
+            "kanal-async",
+            "close closes both ends and discards queued items; tokio multi-thread",
+            OpSet::ALL,
+        ),
         Box::new(Peer {
             name: "async-channel",
             semantics: "close as Python's; tokio multi-thread",
@@ -800,20 +809,12 @@ pub(super) fn shipped_bugs() -> Vec<Box<dyn Target>> {
             Some(Flavor::MultiThread),
             |peer, scenario, watch| on_tasks(peer, Flume::new(), scenario, watch),
         ),
-        Box::new(Peer {
-            name: "kanal-async-cancel",
-            semantics: "kanal-async with cancelled gets and puts: a receive dropped after a \
-                        send handed it the item loses the item (the current release)",
-            discards_on_close: true,
-            ops: OpSet::ALL.with_cancel(),
-            capacities: ANY,
-            runtime: Some(LazyRuntime::new(Flavor::MultiThread)),
-            run: |peer, scenario, watch| {
-                let (tx, rx) = kanal_channel(scenario.capacity);
-                let (tx, rx) = (tx.to_async(), rx.to_async());
-                on_tasks(peer, KanalAsync { tx, rx }, scenario, watch)
-            },
-        }),
+        kanal_async_peer(
+            "kanal-async-cancel",
+            "kanal-async with cancelled gets and puts: a receive dropped after a send handed it \
+             the item loses the item (the current release)",
+            OpSet::ALL.with_cancel(),
+        ),
         flume_peer(
             "flume-0.10.10-async",
             "flume 0.10.10, shipped with zesterer/flume#98 (a send pushes to the front while an \

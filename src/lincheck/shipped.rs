@@ -154,48 +154,49 @@ fn futures_0_3(
     )
 }
 
-/// tokio 0.2's bounded mpsc: its `try_recv` says `Empty`, never `Closed`, on a channel the
-/// receiver closed and drained while a sender lives (tokio-rs/tokio#7631).
-fn tokio_0_2(
-    capacity: usize,
-) -> Adapted<tokio_0_2::sync::mpsc::Sender<Value>, tokio_0_2::sync::mpsc::Receiver<Value>> {
-    use tokio_0_2::sync::mpsc::error::{TryRecvError, TrySendError};
-    Adapted::new(
-        tokio_0_2::sync::mpsc::channel(capacity),
-        |tx, value| match tx.try_send(value) {
-            Ok(()) => Ret::Ok,
-            Err(TrySendError::Full(_)) => Ret::Full,
-            Err(TrySendError::Closed(_)) => Ret::Closed,
-        },
-        |rx| match rx.try_recv() {
-            Ok(value) => Ret::Got(value),
-            Err(TryRecvError::Empty) => Ret::Empty,
-            Err(TryRecvError::Closed) => Ret::Closed,
-        },
-        tokio_0_2::sync::mpsc::Receiver::close,
-    )
+/// A tokio bounded mpsc adapter: the releases differ only in their crate path, the name of
+/// the closed-and-drained error, and whether `channel(0)` is allowed.
+macro_rules! tokio_adapter {
+    ($(#[$doc:meta])* $name:ident, $tokio:ident, $closed:ident, $capacity:expr) => {
+        $(#[$doc])*
+        fn $name(
+            capacity: usize,
+        ) -> Adapted<$tokio::sync::mpsc::Sender<Value>, $tokio::sync::mpsc::Receiver<Value>> {
+            use $tokio::sync::mpsc::error::{TryRecvError, TrySendError};
+            Adapted::new(
+                $tokio::sync::mpsc::channel($capacity(capacity)),
+                |tx, value| match tx.try_send(value) {
+                    Ok(()) => Ret::Ok,
+                    Err(TrySendError::Full(_)) => Ret::Full,
+                    Err(TrySendError::Closed(_)) => Ret::Closed,
+                },
+                |rx| match rx.try_recv() {
+                    Ok(value) => Ret::Got(value),
+                    Err(TryRecvError::Empty) => Ret::Empty,
+                    Err(TryRecvError::$closed) => Ret::Closed,
+                },
+                $tokio::sync::mpsc::Receiver::close,
+            )
+        }
+    };
 }
 
-/// The current tokio's (fixed in 1.49.0 and 1.47.3 by tokio-rs/tokio#7686).
-fn tokio_1(
-    capacity: usize,
-) -> Adapted<tokio::sync::mpsc::Sender<Value>, tokio::sync::mpsc::Receiver<Value>> {
-    use tokio::sync::mpsc::error::{TryRecvError, TrySendError};
-    Adapted::new(
-        tokio::sync::mpsc::channel(capacity.max(1)),
-        |tx, value| match tx.try_send(value) {
-            Ok(()) => Ret::Ok,
-            Err(TrySendError::Full(_)) => Ret::Full,
-            Err(TrySendError::Closed(_)) => Ret::Closed,
-        },
-        |rx| match rx.try_recv() {
-            Ok(value) => Ret::Got(value),
-            Err(TryRecvError::Empty) => Ret::Empty,
-            Err(TryRecvError::Disconnected) => Ret::Closed,
-        },
-        tokio::sync::mpsc::Receiver::close,
-    )
-}
+tokio_adapter!(
+    /// tokio 0.2's bounded mpsc: its `try_recv` says `Empty`, never `Closed`, on a channel the
+    /// receiver closed and drained while a sender lives (tokio-rs/tokio#7631).
+    tokio_0_2,
+    tokio_0_2,
+    Closed,
+    |capacity: usize| capacity
+);
+
+tokio_adapter!(
+    /// The current tokio's (fixed in 1.49.0 and 1.47.3 by tokio-rs/tokio#7686).
+    tokio_1,
+    tokio,
+    Disconnected,
+    |capacity: usize| capacity.max(1)
+);
 
 /// A target of this module, on OS threads.
 struct Shipped {
