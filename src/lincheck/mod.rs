@@ -36,7 +36,11 @@ mod history;
 mod peers;
 mod report;
 mod scenario;
-#[cfg(all(feature = "conformance", not(loom)))]
+// Not under loom: tokio 0.2 switches to loom in its own code and does not build there, so
+// Cargo.toml leaves the pinned crates out of `--cfg loom` builds. Not while rustdoc collects
+// doctests either: it does not see RUSTFLAGS' `--cfg loom`, yet under `RUSTFLAGS="--cfg loom"
+// cargo test` the crates it would need to resolve this module are missing.
+#[cfg(all(feature = "conformance", not(loom), not(doctest)))]
 mod shipped;
 mod spec;
 mod stress;

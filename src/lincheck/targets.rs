@@ -335,7 +335,7 @@ pub fn targets() -> Vec<Box<dyn Target>> {
     ];
     #[cfg(feature = "conformance")]
     targets.extend(super::peers::targets());
-    #[cfg(all(feature = "conformance", not(loom)))]
+    #[cfg(all(feature = "conformance", not(loom), not(doctest)))]
     targets.extend(super::shipped::targets());
     targets
 }
@@ -351,12 +351,12 @@ pub fn targets() -> Vec<Box<dyn Target>> {
 /// }
 /// ```
 pub fn shipped_bugs() -> Vec<Box<dyn Target>> {
-    #[cfg(all(feature = "conformance", not(loom)))]
+    #[cfg(all(feature = "conformance", not(loom), not(doctest)))]
     return super::peers::shipped_bugs()
         .into_iter()
         .chain(super::shipped::shipped_bugs())
         .collect();
-    #[cfg(all(feature = "conformance", loom))]
+    #[cfg(all(feature = "conformance", any(loom, doctest)))]
     return super::peers::shipped_bugs();
     #[cfg(not(feature = "conformance"))]
     Vec::new()
