@@ -149,14 +149,22 @@ build() {
 
 # list_tests SUITE LOG: prints "label::test<TAB>executable" for every test of the suite.
 list_tests() {
-    local suite=$1 log=$2 label exe listing
+    local suite=$1 log=$2 label exe listing ignored
     while IFS=$'\t' read -r label exe; do
         if ! listing=$(cd "$SCRATCH" && "$exe" --list 2>>"$log"); then
             echo "$label: \`$exe --list\` failed" >>"$log"
             echo "LIST-FAILED"
             return
         fi
-        sed -n "s|^\(.*\): test\$|$label::\1\t$exe|p" <<<"$listing"
+        # `#[ignore]`d tests run only when asked for (`--ignored`), so they are left out here as
+        # `cargo test` leaves them out; `--list` alone would name them too.
+        if ! ignored=$(cd "$SCRATCH" && "$exe" --list --ignored 2>>"$log"); then
+            echo "$label: \`$exe --list --ignored\` failed" >>"$log"
+            echo "LIST-FAILED"
+            return
+        fi
+        { grep -vxF -f <(printf '%s\n' "$ignored") <<<"$listing" || true; } |
+            sed -n "s|^\(.*\): test\$|$label::\1\t$exe|p"
     done <"$WORK/$suite.bins"
 }
 
