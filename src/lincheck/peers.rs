@@ -6,7 +6,7 @@
 //! capacity 0 in Python's sense, and modelling it would need a put that completes only
 //! together with a get.
 
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, RwLock, RwLockReadGuard};
 use std::time::Duration;
 
 use super::history::History;
@@ -43,11 +43,15 @@ impl Crossbeam {
         }
     }
 
-    fn is_closed(&self) -> bool {
-        *self
-            .closed
+    /// The flag, read-locked: a send made while holding it cannot land after a `close`.
+    fn closed(&self) -> RwLockReadGuard<'_, bool> {
+        self.closed
             .read()
             .unwrap_or_else(|poison| poison.into_inner())
+    }
+
+    fn is_closed(&self) -> bool {
+        *self.closed()
     }
 
     fn drain_or_closed(&self) -> Ret {
@@ -60,10 +64,7 @@ impl SyncOps for Crossbeam {
         use crossbeam_channel::{RecvTimeoutError, SendTimeoutError, TryRecvError, TrySendError};
         match op {
             Op::Put(value) => loop {
-                let closed = self
-                    .closed
-                    .read()
-                    .unwrap_or_else(|poison| poison.into_inner());
+                let closed = self.closed();
                 if *closed {
                     return Ret::Closed;
                 }
@@ -84,10 +85,7 @@ impl SyncOps for Crossbeam {
                 }
             },
             Op::TryPut(value) => {
-                let closed = self
-                    .closed
-                    .read()
-                    .unwrap_or_else(|poison| poison.into_inner());
+                let closed = self.closed();
                 if *closed {
                     return Ret::Closed;
                 }
