@@ -1,5 +1,5 @@
 //! Loom models of what only `BlockingQueue` has: condition variables, which may wake for no
-//! reason. The scenarios both queues share are in `loom_queues.rs`; the preemption bound is in
+//! reason, and a thread's way from "nothing to take" to asleep. The scenarios both queues share are in `loom_queues.rs`; the preemption bound is in
 //! `loom_support` (3, or `LOOM_MAX_PREEMPTIONS`). Each model names its threads and items; each
 //! runs at capacities 0, 1 and 2 unless it says otherwise.
 //!
@@ -12,7 +12,7 @@ mod loom_support;
 
 use loom::sync::Arc;
 use loom::thread;
-use loom_support::{model, run_test};
+use loom_support::{model, run_bounded_test, run_test};
 use prodcons::BlockingQueue;
 
 /// Spawns a thread that wakes every waiter of `queue` once, for no reason.
@@ -69,5 +69,50 @@ fn a_spuriously_woken_putter_waits_for_room() {
         assert_eq!(queue.get(), Ok(1));
         assert_eq!(queue.get(), Ok(2));
         putter.join().unwrap();
+    });
+}
+
+/// Main puts 1 item + a getter thread that goes to sleep on the empty queue: wherever the put
+/// falls on the getter's way from "empty" to asleep, the getter wakes with the item. Under
+/// loom the backoff phase is compiled out, so the getter goes straight to sleep and every
+/// placement of the put is tried. This is the lost-wakeup race any design that checks, then
+/// sleeps has to settle; it pins the contract, whatever the queue keeps its items in.
+#[test]
+fn a_put_racing_a_getter_on_its_way_to_sleep_wakes_it() {
+    run_test(|capacity| {
+        let queue = Arc::new(BlockingQueue::new(capacity));
+        let getter = thread::spawn({
+            let queue = Arc::clone(&queue);
+            move || queue.get()
+        });
+        queue.put(7).unwrap();
+        assert_eq!(
+            getter.join().unwrap(),
+            Ok(7),
+            "the getter slept through the put"
+        );
+    });
+}
+
+/// Main takes 1 item + a putter thread that goes to sleep on the full queue: the same race on
+/// the other side, between "full, so sleep" and "get, then wake a putter".
+#[test]
+fn a_get_racing_a_putter_on_its_way_to_sleep_wakes_it() {
+    run_bounded_test(|capacity| {
+        let queue = Arc::new(BlockingQueue::new(capacity));
+        for item in 0..capacity {
+            queue.put(item).unwrap();
+        }
+        let putter = thread::spawn({
+            let queue = Arc::clone(&queue);
+            move || queue.put(capacity)
+        });
+        assert_eq!(queue.get(), Ok(0));
+        assert_eq!(
+            putter.join().unwrap(),
+            Ok(()),
+            "the putter slept through the get"
+        );
+        assert_eq!(queue.len(), capacity);
     });
 }
