@@ -27,7 +27,7 @@ cargo clippy --lib --no-default-features -- -D warnings
 step "the library's own dependencies, with default features off"
 # A library user should compile the queues and the pipelines, not the harness, the CLI or the
 # peers: fail if anything joins this list without the list being changed here on purpose.
-expected="crossbeam-channel spin thiserror tokio"
+expected="crossbeam-channel parking_lot spin thiserror tokio"
 actual=$(cargo tree -e normal --no-default-features --depth 1 --prefix none --format '{p}' \
     | tail -n +2 | cut -d' ' -f1 | sort | tr '\n' ' ' | sed 's/ $//')
 printf '%s\n' "$actual"

@@ -1,25 +1,42 @@
 //! `std::sync`, or loom's model of it, with a lock that never reports poison.
+//!
+//! [`Mutex`] and [`Condvar`] are parking_lot's in a normal build, as in tokio's shim with its
+//! `parking_lot` feature: with a hundred threads on two cores contending for one queue's lock,
+//! parking_lot's lock, which yields its core before it parks, made `BlockingQueue` 10–20% faster
+//! than std's, which spins and then sleeps on a futex (`docs/performance.md`, X). Under loom
+//! they are loom's, as is everything else here.
 
 #[allow(unused_imports)] // The shim offers the whole family even where the crate uses a part.
 pub(crate) use super::backend_sync::{Arc, atomic};
 
-use super::backend_sync as backend;
+#[cfg(not(loom))]
+use parking_lot as lock_backend;
+
+#[cfg(loom)]
+use super::backend_sync as lock_backend;
 
 /// A mutex whose `lock` returns the guard directly.
 ///
 /// Poison is ignored on purpose: the queues never run user code while holding the lock, so a
 /// panic elsewhere cannot leave the protected state half-updated, and a panicking worker must
-/// not turn every other worker's next `lock` into a second panic.
+/// not turn every other worker's next `lock` into a second panic. parking_lot's has no poison;
+/// loom's has, and it is ignored.
 #[derive(Debug, Default)]
-pub(crate) struct Mutex<T>(backend::Mutex<T>);
+pub(crate) struct Mutex<T>(lock_backend::Mutex<T>);
 
-pub(crate) type MutexGuard<'a, T> = backend::MutexGuard<'a, T>;
+pub(crate) type MutexGuard<'a, T> = lock_backend::MutexGuard<'a, T>;
 
 impl<T> Mutex<T> {
     pub(crate) fn new(value: T) -> Self {
-        Self(backend::Mutex::new(value))
+        Self(lock_backend::Mutex::new(value))
     }
 
+    #[cfg(not(loom))]
+    pub(crate) fn lock(&self) -> MutexGuard<'_, T> {
+        self.0.lock()
+    }
+
+    #[cfg(loom)]
     pub(crate) fn lock(&self) -> MutexGuard<'_, T> {
         self.0
             .lock()
@@ -29,16 +46,24 @@ impl<T> Mutex<T> {
 
 /// A condition variable for [`Mutex`], poison-free like it.
 ///
-/// Like std's, it may wake spuriously: every caller of [`Condvar::wait`] re-checks its
-/// condition in a loop.
+/// parking_lot's promises no spurious wakeups, std's and loom's do not, and none of the queue's
+/// code relies on the promise: every caller of [`Condvar::wait`] re-checks its condition in a
+/// loop, and the loom models wake the queue spuriously on purpose to check it.
 #[derive(Debug, Default)]
-pub(crate) struct Condvar(backend::Condvar);
+pub(crate) struct Condvar(lock_backend::Condvar);
 
 impl Condvar {
     pub(crate) fn new() -> Self {
-        Self(backend::Condvar::new())
+        Self(lock_backend::Condvar::new())
     }
 
+    #[cfg(not(loom))]
+    pub(crate) fn wait<'a, T>(&self, mut guard: MutexGuard<'a, T>) -> MutexGuard<'a, T> {
+        self.0.wait(&mut guard);
+        guard
+    }
+
+    #[cfg(loom)]
     pub(crate) fn wait<'a, T>(&self, guard: MutexGuard<'a, T>) -> MutexGuard<'a, T> {
         self.0
             .wait(guard)
@@ -64,7 +89,7 @@ impl Condvar {
 #[derive(Debug, Default)]
 pub(crate) struct SpinLock<T>(
     #[cfg(not(loom))] spin::mutex::SpinMutex<T, YieldOutOfLine>,
-    #[cfg(loom)] backend::Mutex<T>,
+    #[cfg(loom)] lock_backend::Mutex<T>,
 );
 
 #[cfg(not(loom))]
@@ -92,14 +117,14 @@ fn yield_when_taken() {
 }
 
 #[cfg(loom)]
-pub(crate) type SpinLockGuard<'a, T> = backend::MutexGuard<'a, T>;
+pub(crate) type SpinLockGuard<'a, T> = lock_backend::MutexGuard<'a, T>;
 
 impl<T> SpinLock<T> {
     pub(crate) fn new(value: T) -> Self {
         #[cfg(not(loom))]
         return Self(spin::mutex::SpinMutex::new(value));
         #[cfg(loom)]
-        Self(backend::Mutex::new(value))
+        Self(lock_backend::Mutex::new(value))
     }
 
     #[cfg(not(loom))]
