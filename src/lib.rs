@@ -19,11 +19,16 @@
 //! - [`BlockingQueue`], Python's `queue.Queue`, for threads;
 //! - [`AsyncQueue`], asyncio's `Queue`, for tasks on any executor.
 //!
-//! [`Implementation`] runs the assignment's `pc` on either, on crossbeam-channel, or on the
-//! peers kanal and async-channel, and reports an [`Outcome`] or a typed [`PipelineError`].
-//! [`Implementation::run_traced`] also returns a [`Trace`], whose [`Trace::check`] judges the
-//! run on invariants I1 to I4 (sum, exactly once, per-producer FIFO, capacity), as listed in
-//! `tests/README.md`. The [`harness`] times every implementation against the others.
+//! [`Implementation`] runs the assignment's `pc` on either, and reports an [`Outcome`] or a
+//! typed [`PipelineError`]. Its [`Pipeline`] is a driver (threads, or tasks) paired with a
+//! channel family from [`channel`], so the same drivers run any other channel too.
+//! [`Pipeline::run_traced`] also returns a [`Trace`], whose [`Trace::check`] judges the run on
+//! invariants I1 to I4 (sum, exactly once, per-producer FIFO, capacity), as listed in
+//! `tests/README.md`; [`Pipeline::run_counted`] returns how often puts and gets had to wait.
+//!
+//! The tools around the library live in the workspace's other crates, which are not
+//! published: the timing harness, the linearizability checker, the adapters for the peer
+//! channels they measure and judge, and the `prodcons` command.
 //!
 //! Built with `RUSTFLAGS="--cfg loom"`, the queues run on loom's model of `std::sync`, and the
 //! loom models in `tests/` check them under every interleaving. Such a build is for the models
@@ -31,30 +36,30 @@
 
 #![forbid(unsafe_code)]
 
-#[cfg(feature = "harness")]
-pub mod harness;
-pub mod lincheck;
 mod loom;
 mod pipeline;
 mod queue;
 
-/// Whether this library was built with `--cfg loom`.
+/// Whether this library was built with `--cfg loom`, on loom's model of `std::sync`.
 ///
-/// Such a build only works inside `loom::model`, so every doc example begins with a hidden
-/// `if prodcons::BUILT_WITH_LOOM { return; }`: the examples are checked by a plain
-/// `cargo test`, and a loom build's `cargo test` skips them instead of panicking.
+/// Such a build only works inside `loom::model`: outside it, every queue operation panics.
+/// Code that may be built either way, such as these doc examples (rustdoc never sees
+/// RUSTFLAGS' `--cfg loom`), checks this first.
 ///
 /// ```
-/// # if prodcons::BUILT_WITH_LOOM { return; }
-/// assert!(!prodcons::BUILT_WITH_LOOM);
+/// if prodcons::BUILT_WITH_LOOM {
+///     return; // only loom::model may touch the queues
+/// }
+/// let queue = prodcons::BlockingQueue::new(1);
+/// assert_eq!(queue.try_put(1), Ok(()));
 /// ```
-#[doc(hidden)]
 pub const BUILT_WITH_LOOM: bool = cfg!(loom);
 
+pub use pipeline::channel;
 pub use pipeline::{
-    Counts, Faults, Implementation, InvariantViolation, MemoryShortfall, Outcome, Params,
-    PipelineError, Role, SpawnOrder, Tag, Trace, UnknownImplementation, UnknownSpawnOrder,
-    python_round3,
+    Counts, Driver, Faults, Implementation, InvariantViolation, MAX_PREALLOCATED_BOUND,
+    MemoryShortfall, Outcome, Params, Pipeline, PipelineError, Role, Scheduler, SpawnOrder, Tag,
+    Trace, UnknownImplementation, UnknownSpawnOrder, WORKER_STACK_SIZE, python_round3,
 };
 pub use queue::{
     AsyncQueue, BlockingQueue, Get, GetError, Put, PutError, TryGetError, TryPutError,

@@ -1,67 +1,18 @@
-//! Replays the checked-in fuzz corpus (`fuzz/corpus/<target>/`) through the fuzz targets' own
-//! checks, on a stable toolchain: every file is decoded exactly as `libfuzzer-sys`'s
-//! `fuzz_target!` decodes a typed input, and skipped where that macro would reject it.
+//! Replays the checked-in `queue_ops` fuzz corpus through the fuzz target's own check, on a
+//! stable toolchain (`fuzz/src/replay.rs` says how). The `pipeline` corpus is replayed by
+//! the peers crate's tests, since that target runs every implementation.
 #![cfg(not(loom))] // A loom build's primitives only work inside `loom::model`: see README.
 
-#[path = "../fuzz/src/pipeline_check.rs"]
-mod pipeline_check;
 #[path = "../fuzz/src/queue_model.rs"]
 mod queue_model;
+#[path = "../fuzz/src/replay.rs"]
+mod replay;
 
-use std::fs;
-use std::path::{Path, PathBuf};
-
-use arbitrary::{Arbitrary, Unstructured};
-use pipeline_check::{PipelineRun, check_pipeline};
 use queue_model::{QueueOps, check_queue_ops};
-
-/// Every file of one target's corpus, sorted so that a failure names the same file each time.
-fn corpus(target: &str) -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fuzz/corpus")
-        .join(target);
-    let entries =
-        fs::read_dir(&dir).unwrap_or_else(|error| panic!("reading {}: {error}", dir.display()));
-    let mut files: Vec<PathBuf> = entries
-        .map(|entry| entry.expect("a readable corpus entry").path())
-        .filter(|path| path.is_file())
-        .collect();
-    files.sort();
-    files
-}
-
-/// Decodes a fuzz input as `fuzz_target!(|input: T| ...)` does: too few bytes for the type's
-/// size hint, or bytes that do not decode, are rejected without running the target.
-fn decode<'a, T: Arbitrary<'a>>(bytes: &'a [u8]) -> Option<T> {
-    if bytes.len() < T::size_hint(0).0 {
-        return None;
-    }
-    T::arbitrary_take_rest(Unstructured::new(bytes)).ok()
-}
-
-/// Runs `check` on every decodable file of `target`'s corpus; returns how many it ran.
-fn replay<T: for<'a> Arbitrary<'a> + std::fmt::Debug>(target: &str, check: impl Fn(T)) -> usize {
-    let mut replayed = 0;
-    for path in corpus(target) {
-        let bytes = fs::read(&path).expect("a readable corpus file");
-        let Some(input) = decode::<T>(&bytes) else {
-            continue;
-        };
-        eprintln!("{}: {input:?}", path.display());
-        check(input);
-        replayed += 1;
-    }
-    replayed
-}
+use replay::replay;
 
 #[test]
 fn the_queue_ops_corpus_passes() {
     let replayed = replay("queue_ops", |input: QueueOps| check_queue_ops(&input));
     assert!(replayed > 0, "no queue_ops input was replayed");
-}
-
-#[test]
-fn the_pipeline_corpus_passes() {
-    let replayed = replay("pipeline", |run: PipelineRun| check_pipeline(run));
-    assert!(replayed > 0, "no pipeline input was replayed");
 }

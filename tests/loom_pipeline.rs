@@ -13,7 +13,10 @@ use prodcons::{Faults, Implementation, Params, PipelineError, Role};
 fn pc_keeps_every_invariant_with_one_producer_and_one_consumer() {
     run_test(|capacity| {
         let params = Params::new(2, 1, capacity).unwrap();
-        let (outcome, trace) = Implementation::Threads.run_traced(&params).unwrap();
+        let (outcome, trace) = Implementation::Threads
+            .pipeline()
+            .run_traced(&params)
+            .unwrap();
         assert_eq!(outcome.computed_sum, 1);
         assert_eq!(outcome.expected_sum, 1);
         if let Err(violation) = trace.check() {
@@ -31,7 +34,10 @@ fn a_failed_spawn_releases_and_joins_the_started_producer() {
     run_test(|capacity| {
         let params = Params::new(2, 1, capacity).unwrap();
         let faults = Faults::default().fail_spawn(1);
-        match Implementation::Threads.run_with_faults(&params, &faults) {
+        match Implementation::Threads
+            .pipeline()
+            .run_with_faults(&params, &faults)
+        {
             Err(PipelineError::Spawn { role, index, .. }) => {
                 assert_eq!((role, index), (Role::Consumer, 0));
             }

@@ -6,3 +6,4 @@
 
 pub mod pipeline_check;
 pub mod queue_model;
+pub mod replay;

@@ -8,7 +8,8 @@ use std::thread;
 use std::time::Duration;
 
 use arbitrary::{Arbitrary, Unstructured};
-use prodcons::{Implementation, Params};
+use prodcons::Params;
+use prodcons_peers::Implementation;
 
 /// The largest `numIters` a generated run has.
 pub const MAX_NUM_ITERS: u64 = 64;
@@ -55,7 +56,7 @@ pub fn check_pipeline(run: PipelineRun) {
     let (report, traced) = mpsc::channel();
     let runner = thread::spawn(move || {
         // The watchdog may have given up listening; the run is reported then by its panic.
-        let _ = report.send(run.implementation.run_traced(&params));
+        let _ = report.send(run.implementation.pipeline().run_traced(&params));
     });
     let result = match traced.recv_timeout(HANG) {
         Ok(result) => result,

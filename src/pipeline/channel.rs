@@ -1,8 +1,26 @@
 //! The little a pipeline driver needs of a queue, so that one driver serves several queues.
 //!
-//! A driver holds split ends: a sender for producers and a receiver for consumers. That lets
-//! crossbeam-channel release blocked workers the way it was designed to, by dropping ends,
-//! while our queues release them by `close`.
+//! A driver holds split ends: a sender for producers and a receiver for consumers. That lets a
+//! channel that closes by disconnection (crossbeam-channel) release blocked workers the way it
+//! was designed to, by dropping ends, while our queues release them by `close`.
+//!
+//! Implement [`ThreadChannel`] or [`TaskChannel`] for a channel family, and
+//! [`Pipeline::on_threads`](crate::Pipeline::on_threads) or
+//! [`Pipeline::on_tasks`](crate::Pipeline::on_tasks) runs the assignment's `pc` on it, with
+//! the same drivers, checks and counters as on ours.
+//!
+//! ```
+//! # if prodcons::BUILT_WITH_LOOM { return Ok(()); }
+//! use prodcons::channel::{Closed, OurQueues, Receiver, Sender, ThreadChannel};
+//!
+//! let (tx, rx) = <OurQueues as ThreadChannel>::channel::<u64>(1);
+//! Sender::put(&tx, 7)?;
+//! assert_eq!(Sender::try_put(&tx, 8)?, Err(8), "full: the item comes back");
+//! assert_eq!(Receiver::get(&rx)?, 7);
+//! Sender::close(&tx);
+//! assert_eq!(Receiver::get(&rx), Err(Closed));
+//! # Ok::<(), Closed>(())
+//! ```
 
 use std::future::Future;
 
@@ -12,11 +30,22 @@ use crate::loom::sync::Arc;
 use crate::queue::{AsyncQueue, BlockingQueue, TryGetError, TryPutError};
 
 /// The channel is closed (ours) or disconnected (crossbeam's): the worker should stop.
+///
+/// ```
+/// # if prodcons::BUILT_WITH_LOOM { return; }
+/// use prodcons::channel::{Closed, OurQueues, Sender, ThreadChannel};
+///
+/// let (tx, _rx) = <OurQueues as ThreadChannel>::channel::<u64>(0);
+/// assert_eq!(tx.put(1), Ok(()));
+/// tx.close();
+/// assert_eq!(tx.put(2), Err(Closed));
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct Closed;
+pub struct Closed;
 
-/// The end producers put into, from a thread.
-pub(crate) trait Sender<T>: Clone + Send + 'static {
+/// The end producers put into, from a thread (see the [module](self) example).
+pub trait Sender<T>: Clone + Send + 'static {
+    /// Puts `item`, waiting for room while the channel is full.
     fn put(&self, item: T) -> Result<(), Closed>;
     /// A put that never waits: `Ok(Err(item))` hands the item back when the channel is full.
     /// Counted runs call it first, to tell a put that had to wait from one that did not.
@@ -27,8 +56,9 @@ pub(crate) trait Sender<T>: Clone + Send + 'static {
     fn close(&self);
 }
 
-/// The end consumers take from, from a thread.
-pub(crate) trait Receiver<T>: Clone + Send + 'static {
+/// The end consumers take from, from a thread (see the [module](self) example).
+pub trait Receiver<T>: Clone + Send + 'static {
+    /// Takes the oldest item, waiting while the channel is empty.
     fn get(&self) -> Result<T, Closed>;
     /// A get that never waits: `Ok(None)` when the channel is empty.
     fn try_get(&self) -> Result<Option<T>, Closed>;
@@ -36,9 +66,11 @@ pub(crate) trait Receiver<T>: Clone + Send + 'static {
     fn close(&self);
 }
 
-/// A family of channels for the thread driver.
-pub(crate) trait ThreadChannel {
+/// A family of channels for the thread driver (see the [module](self) example).
+pub trait ThreadChannel {
+    /// The producers' end.
     type Tx<T: Send + 'static>: Sender<T>;
+    /// The consumers' end.
     type Rx<T: Send + 'static>: Receiver<T>;
 
     /// A channel holding at most `capacity` items; 0 means unbounded.
@@ -46,7 +78,20 @@ pub(crate) trait ThreadChannel {
 }
 
 /// The end producers put into, from a task.
-pub(crate) trait AsyncSender<T>: Clone + Send + Sync + 'static {
+///
+/// ```
+/// # if prodcons::BUILT_WITH_LOOM { return; }
+/// use prodcons::channel::{AsyncReceiver, AsyncSender, OurQueues, TaskChannel};
+///
+/// let (tx, rx) = <OurQueues as TaskChannel>::channel::<u64>(1);
+/// tokio_test::block_on(async {
+///     tx.put(3).await.unwrap();
+///     assert_eq!(rx.get().await, Ok(3));
+/// });
+/// assert_eq!(rx.try_get(), Ok(None));
+/// ```
+pub trait AsyncSender<T>: Clone + Send + Sync + 'static {
+    /// Puts `item`, waiting for room while the channel is full.
     fn put(&self, item: T) -> impl Future<Output = Result<(), Closed>> + Send;
     /// A put that never waits: `Ok(Err(item))` hands the item back when the channel is full.
     /// Counted runs call it first, to tell a put that had to wait from one that did not.
@@ -57,8 +102,9 @@ pub(crate) trait AsyncSender<T>: Clone + Send + Sync + 'static {
     fn close(&self);
 }
 
-/// The end consumers take from, from a task.
-pub(crate) trait AsyncReceiver<T>: Clone + Send + Sync + 'static {
+/// The end consumers take from, from a task (see [`AsyncSender`]'s example).
+pub trait AsyncReceiver<T>: Clone + Send + Sync + 'static {
+    /// Takes the oldest item, waiting while the channel is empty.
     fn get(&self) -> impl Future<Output = Result<T, Closed>> + Send;
     /// A get that never waits: `Ok(None)` when the channel is empty.
     fn try_get(&self) -> Result<Option<T>, Closed>;
@@ -66,9 +112,11 @@ pub(crate) trait AsyncReceiver<T>: Clone + Send + Sync + 'static {
     fn close(&self);
 }
 
-/// A family of channels for the task driver.
-pub(crate) trait TaskChannel {
+/// A family of channels for the task driver (see [`AsyncSender`]'s example).
+pub trait TaskChannel {
+    /// The producers' end.
     type Tx<T: Send + 'static>: AsyncSender<T>;
+    /// The consumers' end.
     type Rx<T: Send + 'static>: AsyncReceiver<T>;
 
     /// A channel holding at most `capacity` items; 0 means unbounded.
@@ -76,7 +124,17 @@ pub(crate) trait TaskChannel {
 }
 
 /// Our queues: [`BlockingQueue`] for threads, [`AsyncQueue`] for tasks.
-pub(crate) struct OurQueues;
+///
+/// ```
+/// # if prodcons::BUILT_WITH_LOOM { return; }
+/// use prodcons::channel::{OurQueues, Sender, ThreadChannel};
+///
+/// let (tx, _rx) = <OurQueues as ThreadChannel>::channel::<u64>(0);
+/// assert_eq!(tx.put(1), Ok(()));
+/// assert_eq!(tx.len(), 1);
+/// ```
+#[derive(Clone, Copy, Debug)]
+pub struct OurQueues;
 
 fn from_try_put<T>(attempt: Result<(), TryPutError<T>>) -> Result<Result<(), T>, Closed> {
     match attempt {
@@ -178,63 +236,13 @@ impl TaskChannel for OurQueues {
     }
 }
 
-/// crossbeam-channel, the peer a Rust user would reach for.
-pub(crate) struct Crossbeam;
-
-impl<T: Send + 'static> Sender<T> for crossbeam_channel::Sender<T> {
-    fn put(&self, item: T) -> Result<(), Closed> {
-        self.send(item).map_err(|_| Closed)
-    }
-
-    fn try_put(&self, item: T) -> Result<Result<(), T>, Closed> {
-        match self.try_send(item) {
-            Ok(()) => Ok(Ok(())),
-            Err(crossbeam_channel::TrySendError::Full(item)) => Ok(Err(item)),
-            Err(crossbeam_channel::TrySendError::Disconnected(_)) => Err(Closed),
-        }
-    }
-
-    fn len(&self) -> usize {
-        crossbeam_channel::Sender::len(self)
-    }
-
-    // crossbeam has no close: a channel disconnects when every end on one side is dropped, and
-    // every worker drops its ends when it stops, early or not.
-    fn close(&self) {}
-}
-
-impl<T: Send + 'static> Receiver<T> for crossbeam_channel::Receiver<T> {
-    fn get(&self) -> Result<T, Closed> {
-        self.recv().map_err(|_| Closed)
-    }
-
-    fn try_get(&self) -> Result<Option<T>, Closed> {
-        match self.try_recv() {
-            Ok(item) => Ok(Some(item)),
-            Err(crossbeam_channel::TryRecvError::Empty) => Ok(None),
-            Err(crossbeam_channel::TryRecvError::Disconnected) => Err(Closed),
-        }
-    }
-
-    fn close(&self) {}
-}
-
-impl ThreadChannel for Crossbeam {
-    type Tx<T: Send + 'static> = crossbeam_channel::Sender<T>;
-    type Rx<T: Send + 'static> = crossbeam_channel::Receiver<T>;
-
-    fn channel<T: Send + 'static>(capacity: usize) -> (Self::Tx<T>, Self::Rx<T>) {
-        // crossbeam's `bounded(0)` is a rendezvous channel, not the assignment's "unbounded".
-        match capacity {
-            0 => crossbeam_channel::unbounded(),
-            bound => crossbeam_channel::bounded(bound),
-        }
-    }
-}
-
 /// The largest bound we let a channel that allocates every slot up front (crossbeam, kanal,
 /// async-channel) allocate: a huge bound would abort the process before any thread starts.
-pub(crate) const MAX_PREALLOCATED_BOUND: usize = 1 << 24;
+///
+/// ```
+/// assert_eq!(prodcons::MAX_PREALLOCATED_BOUND, 1 << 24);
+/// ```
+pub const MAX_PREALLOCATED_BOUND: usize = 1 << 24;
 
 /// Refuses, before anything is allocated, bounds that `queue`, a channel crate that allocates
 /// its slots up front, could not allocate.

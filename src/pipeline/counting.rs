@@ -28,7 +28,7 @@ use super::trace::Probe;
 ///
 /// // At capacity 0, in the assignment's order, tasks on one thread queue every item first.
 /// let params = Params::new(100, 4, 0).unwrap();
-/// let (outcome, counts) = Implementation::Tasks.run_counted(&params).unwrap();
+/// let (outcome, counts) = Implementation::Tasks.pipeline().run_counted(&params).unwrap();
 /// assert!(outcome.is_correct());
 /// assert_eq!(counts.peak_len, 400);
 /// assert_eq!(counts.put_waits, 0, "an unbounded buffer is never full");

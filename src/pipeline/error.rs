@@ -85,7 +85,7 @@ pub enum PipelineError {
     /// The OS has no room for as many threads as were asked for; nothing was started.
     #[error(
         "{requested} threads were asked for, but the OS has room for about {available} more \
-         (limited by {limit}); lower numProdsCons or use --impl tasks"
+         (limited by {limit}); lower numProdsCons, or run the tasks pipeline, which starts no thread per worker"
     )]
     TooManyThreads {
         /// Two per producer-consumer pair.
@@ -98,7 +98,7 @@ pub enum PipelineError {
     /// The operating system refused to start a thread, usually a limit on threads or memory.
     #[error(
         "could not start {role} thread {index} of {count}: {source} \
-         (the OS limits how many threads may run; lower numProdsCons or use --impl tasks)"
+         (the OS limits how many threads may run; lower numProdsCons, or run the tasks pipeline)"
     )]
     Spawn {
         /// The side the thread was for.
@@ -162,8 +162,8 @@ pub(crate) fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
 #[derive(Debug, thiserror::Error)]
 #[error(
     "{run} on {implementation} needs about {} at its peak ({reason}), but only {} is \
-     available; use a capacity such as 1000, fewer items, or --impl threads, whose consumers \
-     drain the buffer as the producers fill it",
+     available; use a capacity such as 1000, fewer items, or the threads pipeline, whose \
+     consumers drain the buffer as the producers fill it",
     super::memory::human_bytes(*needed),
     super::memory::human_bytes(*available)
 )]

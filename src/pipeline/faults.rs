@@ -12,9 +12,9 @@ use super::error::Role;
 ///
 /// let params = Params::new(100, 3, 1).unwrap();
 /// let faults = Faults::default().panic_after(Role::Consumer, 1, 10);
-/// let error = Implementation::Threads.run_with_faults(&params, &faults).unwrap_err();
+/// let error = Implementation::Threads.pipeline().run_with_faults(&params, &faults).unwrap_err();
 /// assert!(matches!(error, PipelineError::WorkerPanicked { role: Role::Consumer, index: 1, .. }));
-/// assert!(Implementation::Threads.run_with_faults(&params, &Faults::default()).is_ok());
+/// assert!(Implementation::Threads.pipeline().run_with_faults(&params, &Faults::default()).is_ok());
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Faults {
@@ -31,7 +31,7 @@ impl Faults {
     ///
     /// let faults = Faults::default().panic_after(Role::Producer, 0, 5);
     /// let params = Params::new(10, 2, 0).unwrap();
-    /// assert!(Implementation::Tasks.run_with_faults(&params, &faults).is_err());
+    /// assert!(Implementation::Tasks.pipeline().run_with_faults(&params, &faults).is_err());
     /// ```
     pub fn panic_after(mut self, role: Role, index: usize, items: u64) -> Self {
         self.panic = Some((role, index, items));
@@ -48,7 +48,7 @@ impl Faults {
     ///
     /// let faults = Faults::default().fail_spawn(3);
     /// let params = Params::new(10, 2, 1).unwrap();
-    /// let error = Implementation::Crossbeam.run_with_faults(&params, &faults).unwrap_err();
+    /// let error = Implementation::Threads.pipeline().run_with_faults(&params, &faults).unwrap_err();
     /// assert!(matches!(error, PipelineError::Spawn { index: 1, .. }));
     /// ```
     pub fn fail_spawn(mut self, nth: usize) -> Self {

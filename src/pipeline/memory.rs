@@ -10,7 +10,7 @@
 
 use std::fs;
 
-use super::Implementation;
+use super::Pipeline;
 use super::error::{MemoryShortfall, PipelineError};
 use super::params::Params;
 use super::spawn_order::SpawnOrder;
@@ -30,12 +30,8 @@ pub(crate) struct Peak {
 
 /// The most bytes a run of `implementation` on `params` is certain to need at once, counting
 /// `item_size` bytes per queued item, or `None` when no peak is certain.
-pub(crate) fn certain_peak(
-    implementation: Implementation,
-    params: &Params,
-    item_size: usize,
-) -> Option<Peak> {
-    if params.capacity() != 0 || !runs_on_one_thread(implementation) {
+pub(crate) fn certain_peak(pipeline: &Pipeline, params: &Params, item_size: usize) -> Option<Peak> {
+    if params.capacity() != 0 || !pipeline.runs_on_one_thread() {
         return None;
     }
     let (items, reason) = match params.spawn_order() {
@@ -55,16 +51,6 @@ pub(crate) fn certain_peak(
         bytes: buffer.saturating_add(tasks),
         reason,
     })
-}
-
-/// The single-threaded schedules: one event loop runs every task in spawn order.
-fn runs_on_one_thread(implementation: Implementation) -> bool {
-    match implementation {
-        Implementation::Tasks => true,
-        #[cfg(feature = "peers")]
-        Implementation::AsyncChannel | Implementation::KanalAsync => true,
-        _ => false,
-    }
 }
 
 /// A buffer that doubles its capacity as it grows holds up to the next power of two slots,
@@ -91,13 +77,12 @@ fn parse_mem_available(meminfo: &str) -> Option<u128> {
 
 /// Refuses a run whose certain peak is over `available` bytes.
 pub(crate) fn check_fits(
-    implementation: Implementation,
+    pipeline: &Pipeline,
     params: &Params,
     item_size: usize,
     available: Option<u128>,
 ) -> Result<(), PipelineError> {
-    let (Some(peak), Some(available)) =
-        (certain_peak(implementation, params, item_size), available)
+    let (Some(peak), Some(available)) = (certain_peak(pipeline, params, item_size), available)
     else {
         return Ok(());
     };
@@ -106,7 +91,7 @@ pub(crate) fn check_fits(
     }
     Err(PipelineError::OutOfMemory(Box::new(MemoryShortfall {
         run: params.to_string(),
-        implementation: implementation.name(),
+        implementation: pipeline.name(),
         needed: peak.bytes,
         available,
         reason: peak.reason,
@@ -128,6 +113,7 @@ pub(crate) fn human_bytes(bytes: u128) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::pipeline::Implementation;
 
     const GIB: u128 = 1 << 30;
 
@@ -138,44 +124,46 @@ mod tests {
     #[test]
     fn only_a_schedule_certain_to_queue_everything_has_a_peak() {
         let unbounded = params(1_000_000, 4, 0);
-        let peak = certain_peak(Implementation::Tasks, &unbounded, 8).unwrap();
+        let peak = certain_peak(&Implementation::Tasks.pipeline(), &unbounded, 8).unwrap();
         // 4 million items: 2^22 slots of 8 bytes, 1.5 times while growing, plus 8 tasks.
         assert_eq!(peak.bytes, (1 << 22) * 8 * 3 / 2 + 8 * BYTES_PER_TASK);
         let paired = unbounded.with_spawn_order(SpawnOrder::Paired);
-        let one_producer = certain_peak(Implementation::Tasks, &paired, 8).unwrap();
+        let one_producer = certain_peak(&Implementation::Tasks.pipeline(), &paired, 8).unwrap();
         assert_eq!(
             one_producer.bytes,
             (1 << 20) * 8 * 3 / 2 + 8 * BYTES_PER_TASK
         );
         assert_eq!(
-            certain_peak(Implementation::Tasks, &params(1_000_000, 4, 10), 8),
+            certain_peak(
+                &Implementation::Tasks.pipeline(),
+                &params(1_000_000, 4, 10),
+                8
+            ),
             None
         );
-        for drains in [
-            Implementation::Threads,
-            Implementation::Crossbeam,
-            Implementation::TasksMt,
-        ] {
-            assert_eq!(certain_peak(drains, &unbounded, 8), None, "{drains}");
+        for drains in [Implementation::Threads, Implementation::TasksMt] {
+            let pipeline = drains.pipeline();
+            assert_eq!(certain_peak(&pipeline, &unbounded, 8), None, "{drains}");
         }
     }
 
     #[test]
     fn a_run_that_cannot_fit_is_refused_and_others_are_not() {
         let huge = params(200_000_000, 2, 0);
-        let error = check_fits(Implementation::Tasks, &huge, 8, Some(2 * GIB)).unwrap_err();
+        let error =
+            check_fits(&Implementation::Tasks.pipeline(), &huge, 8, Some(2 * GIB)).unwrap_err();
         let message = error.to_string();
         assert!(
             message.contains("pc(200000000, 2, 0) on tasks needs about 6.0 GiB"),
             "{message}"
         );
         assert!(message.contains("only 2.0 GiB is available"), "{message}");
-        assert!(message.contains("--impl threads"), "{message}");
-        assert!(check_fits(Implementation::Tasks, &huge, 8, Some(8 * GIB)).is_ok());
-        assert!(check_fits(Implementation::Threads, &huge, 8, Some(GIB)).is_ok());
+        assert!(message.contains("the threads pipeline"), "{message}");
+        assert!(check_fits(&Implementation::Tasks.pipeline(), &huge, 8, Some(8 * GIB)).is_ok());
+        assert!(check_fits(&Implementation::Threads.pipeline(), &huge, 8, Some(GIB)).is_ok());
         assert!(
             check_fits(
-                Implementation::Tasks,
+                &Implementation::Tasks.pipeline(),
                 &params(200_000_000, 2, 1000),
                 8,
                 Some(GIB)
@@ -183,12 +171,20 @@ mod tests {
             .is_ok()
         );
         assert!(
-            check_fits(Implementation::Tasks, &huge, 8, None).is_ok(),
+            check_fits(&Implementation::Tasks.pipeline(), &huge, 8, None).is_ok(),
             "no answer, no refusal"
         );
         // 2^80 items: far past any machine, and still no overflow on the way to the refusal.
         let absurd = params(1 << 40, 1 << 40, 0);
-        assert!(check_fits(Implementation::Tasks, &absurd, 16, Some(1 << 84)).is_err());
+        assert!(
+            check_fits(
+                &Implementation::Tasks.pipeline(),
+                &absurd,
+                16,
+                Some(1 << 84)
+            )
+            .is_err()
+        );
         assert_eq!(
             growable_buffer_bytes(u128::MAX, 16),
             u128::MAX / 2,

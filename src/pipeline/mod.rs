@@ -1,11 +1,18 @@
-//! The assignment's `pc(numIters, numProdsCons, capacity)`, four ways, and the peers that
-//! `prodcons bench` measures them against.
+//! The assignment's `pc(numIters, numProdsCons, capacity)`, on threads and on tasks.
 //!
 //! Two drivers do the work: one on OS threads ([`threads`]), one on tokio tasks ([`tasks`]).
-//! Each is generic over a small channel trait ([`channel`]), so an [`Implementation`] is just a
-//! driver paired with a queue: ours, or a peer's ([`peers`]).
+//! Each is generic over the small channel traits in [`channel`], so a [`Pipeline`] is just a
+//! driver paired with a channel family. [`Implementation`] names the three that run on our
+//! queues; any other channel that implements the traits runs through the very same drivers,
+//! which is how the workspace's tools measure and check the peer crates.
+//!
+//! What a driver does, in the assignment's order: every producer is started, then every
+//! consumer; the clock stops once the main thread or task has read every consumer's sum; and
+//! only then is every worker joined or awaited, so that nothing outlives a run, failed or not.
+//! A worker that panics, or a spawn the OS refuses, closes both queues so that every other
+//! worker is released, and the run returns a typed [`PipelineError`].
 
-mod channel;
+pub mod channel;
 mod counting;
 mod error;
 mod faults;
@@ -13,8 +20,6 @@ mod memory;
 mod os_limits;
 mod outcome;
 mod params;
-#[cfg(feature = "peers")]
-mod peers;
 mod release;
 mod spawn_order;
 mod tally;
@@ -31,22 +36,335 @@ pub use faults::Faults;
 pub use outcome::{Outcome, python_round3};
 pub use params::Params;
 pub use spawn_order::{SpawnOrder, UnknownSpawnOrder};
+pub use tasks::Scheduler;
+pub use threads::WORKER_STACK_SIZE;
 pub use trace::{InvariantViolation, Tag, Trace};
 
-// The bench's floors guard their spawns with the same checks as the drivers.
-#[cfg(feature = "harness")]
-pub(crate) use tasks::check_task_count;
-#[cfg(feature = "harness")]
-pub(crate) use threads::{check_thread_headroom, worker_builder};
-
-use channel::{Crossbeam, OurQueues};
+use channel::{OurQueues, TaskChannel, ThreadChannel};
 use counting::Counter;
-#[cfg(feature = "peers")]
-use peers::{AsyncChannel, Kanal, KanalAsync};
-use tasks::Scheduler;
-use trace::{Probe, Recorder, Untraced};
+use trace::{Recorder, Untraced};
 
-/// One way to run `pc`.
+/// The driver of a [`Pipeline`]: OS threads, or tasks on one of tokio's schedulers.
+///
+/// ```
+/// # if prodcons::BUILT_WITH_LOOM { return; }
+/// use prodcons::{Driver, Implementation, Scheduler};
+///
+/// assert_eq!(Implementation::Threads.pipeline().driver(), Driver::Threads);
+/// assert_eq!(
+///     Implementation::TasksMt.pipeline().driver(),
+///     Driver::Tasks(Scheduler::MultiThread)
+/// );
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Driver {
+    /// One OS thread per producer and per consumer.
+    Threads,
+    /// One tokio task per producer and per consumer, on the given scheduler.
+    Tasks(Scheduler),
+}
+
+type RunFn<P> = fn(&Params, &Faults, &P) -> Result<Outcome, PipelineError>;
+
+/// A way to run `pc`: a [`Driver`] paired with a channel family from [`channel`].
+///
+/// [`Implementation::pipeline`] gives the three on our queues; [`Pipeline::on_threads`] and
+/// [`Pipeline::on_tasks`] pair the drivers with any other channel, so that a comparison of
+/// channels compares the channels and not the code around them.
+///
+/// ```
+/// # if prodcons::BUILT_WITH_LOOM { return; }
+/// use prodcons::{Implementation, Params, PipelineError};
+///
+/// let threads = Implementation::Threads.pipeline();
+/// let outcome = threads.run(&Params::new(100, 4, 2).unwrap()).unwrap();
+/// assert_eq!(outcome.computed_sum, outcome.expected_sum);
+///
+/// let tasks = Implementation::Tasks.pipeline();
+/// let huge = Params::new(1, usize::MAX, 0).unwrap();
+/// assert!(matches!(tasks.run(&huge), Err(PipelineError::TooManyTasks { .. })));
+/// ```
+#[derive(Clone, Copy)]
+pub struct Pipeline {
+    name: &'static str,
+    driver: Driver,
+    /// The channel crate, when it allocates every slot of a bounded channel up front.
+    preallocating: Option<&'static str>,
+    untraced: RunFn<Untraced>,
+    counted: RunFn<Counter>,
+    traced: RunFn<Recorder>,
+}
+
+impl fmt::Debug for Pipeline {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Pipeline")
+            .field("name", &self.name)
+            .field("driver", &self.driver)
+            .field("preallocating", &self.preallocating)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Pipeline {
+    /// The thread driver over the channel family `C`, under the name `name`.
+    ///
+    /// ```
+    /// # if prodcons::BUILT_WITH_LOOM { return; }
+    /// use prodcons::channel::OurQueues;
+    /// use prodcons::{Driver, Params, Pipeline};
+    ///
+    /// let pipeline = Pipeline::on_threads::<OurQueues>("blocking-queue");
+    /// assert_eq!((pipeline.name(), pipeline.driver()), ("blocking-queue", Driver::Threads));
+    /// assert!(pipeline.run(&Params::new(10, 2, 1).unwrap()).unwrap().is_correct());
+    /// ```
+    pub fn on_threads<C: ThreadChannel>(name: &'static str) -> Self {
+        Self {
+            name,
+            driver: Driver::Threads,
+            preallocating: None,
+            untraced: threads::run::<C, Untraced>,
+            counted: threads::run::<C, Counter>,
+            traced: threads::run::<C, Recorder>,
+        }
+    }
+
+    /// The task driver over the channel family `C` on `scheduler`, under the name `name`.
+    ///
+    /// ```
+    /// # if prodcons::BUILT_WITH_LOOM { return; }
+    /// use prodcons::channel::OurQueues;
+    /// use prodcons::{Params, Pipeline, Scheduler};
+    ///
+    /// let pipeline = Pipeline::on_tasks::<OurQueues>("async-queue", Scheduler::CurrentThread);
+    /// assert!(pipeline.runs_on_one_thread());
+    /// assert!(pipeline.run(&Params::new(10, 2, 1).unwrap()).unwrap().is_correct());
+    /// ```
+    pub fn on_tasks<C: TaskChannel>(name: &'static str, scheduler: Scheduler) -> Self {
+        fn on<C: TaskChannel, P: trace::Probe, const MULTI: bool>(
+            params: &Params,
+            faults: &Faults,
+            probe: &P,
+        ) -> Result<Outcome, PipelineError> {
+            let scheduler = if MULTI {
+                Scheduler::MultiThread
+            } else {
+                Scheduler::CurrentThread
+            };
+            tasks::run::<C, P>(params, faults, probe, scheduler)
+        }
+        let (untraced, counted, traced): (RunFn<Untraced>, RunFn<Counter>, RunFn<Recorder>) =
+            match scheduler {
+                Scheduler::CurrentThread => (
+                    on::<C, Untraced, false>,
+                    on::<C, Counter, false>,
+                    on::<C, Recorder, false>,
+                ),
+                Scheduler::MultiThread => (
+                    on::<C, Untraced, true>,
+                    on::<C, Counter, true>,
+                    on::<C, Recorder, true>,
+                ),
+            };
+        Self {
+            name,
+            driver: Driver::Tasks(scheduler),
+            preallocating: None,
+            untraced,
+            counted,
+            traced,
+        }
+    }
+
+    /// The same pipeline, for a channel crate (named `queue`) that allocates every slot of a
+    /// bounded channel up front: runs whose bounds are over [`MAX_PREALLOCATED_BOUND`] are then
+    /// refused before anything is allocated, instead of aborting the process.
+    ///
+    /// ```
+    /// # if prodcons::BUILT_WITH_LOOM { return; }
+    /// use prodcons::channel::OurQueues;
+    /// use prodcons::{MAX_PREALLOCATED_BOUND, Params, Pipeline, PipelineError};
+    ///
+    /// let pipeline = Pipeline::on_threads::<OurQueues>("eager").preallocating("eager");
+    /// // More items will pass than the bound, so the bound is not cut to their number.
+    /// let huge = Params::new(1 << 25, 1, MAX_PREALLOCATED_BOUND + 1).unwrap();
+    /// assert!(matches!(pipeline.run(&huge), Err(PipelineError::BoundTooLarge { .. })));
+    /// assert!(pipeline.run(&Params::new(1, 1, 4).unwrap()).is_ok());
+    /// ```
+    pub fn preallocating(self, queue: &'static str) -> Self {
+        Self {
+            preallocating: Some(queue),
+            ..self
+        }
+    }
+
+    /// The name the pipeline was given.
+    ///
+    /// ```
+    /// # if prodcons::BUILT_WITH_LOOM { return; }
+    /// assert_eq!(prodcons::Implementation::TasksMt.pipeline().name(), "tasks-mt");
+    /// ```
+    pub fn name(&self) -> &'static str {
+        self.name
+    }
+
+    /// Its driver.
+    ///
+    /// ```
+    /// # if prodcons::BUILT_WITH_LOOM { return; }
+    /// use prodcons::{Driver, Implementation};
+    ///
+    /// assert_eq!(Implementation::Threads.pipeline().driver(), Driver::Threads);
+    /// ```
+    pub fn driver(&self) -> Driver {
+        self.driver
+    }
+
+    /// Whether every worker runs on one thread, one event loop, in spawn order: tasks on
+    /// tokio's current-thread scheduler, asyncio's schedule.
+    ///
+    /// ```
+    /// # if prodcons::BUILT_WITH_LOOM { return; }
+    /// use prodcons::Implementation;
+    ///
+    /// assert!(Implementation::Tasks.pipeline().runs_on_one_thread());
+    /// assert!(!Implementation::TasksMt.pipeline().runs_on_one_thread());
+    /// ```
+    pub fn runs_on_one_thread(&self) -> bool {
+        self.driver == Driver::Tasks(Scheduler::CurrentThread)
+    }
+
+    /// Runs `pc` once. A failed run has released and joined every worker it started.
+    ///
+    /// ```
+    /// # if prodcons::BUILT_WITH_LOOM { return; }
+    /// use prodcons::{Implementation, Params, PipelineError};
+    ///
+    /// let tasks = Implementation::Tasks.pipeline();
+    /// let outcome = tasks.run(&Params::new(10, 3, 0).unwrap()).unwrap();
+    /// assert_eq!((outcome.computed_sum, outcome.expected_sum), (135, 135));
+    ///
+    /// let huge = Params::new(1, usize::MAX, 0).unwrap();
+    /// assert!(matches!(tasks.run(&huge), Err(PipelineError::TooManyTasks { .. })));
+    /// ```
+    pub fn run(&self, params: &Params) -> Result<Outcome, PipelineError> {
+        self.run_with_faults(params, &Faults::default())
+    }
+
+    /// Runs `pc` once with injected faults, to test failure handling.
+    ///
+    /// ```
+    /// # if prodcons::BUILT_WITH_LOOM { return; }
+    /// use prodcons::{Faults, Implementation, Params, PipelineError, Role};
+    ///
+    /// let pipeline = Implementation::TasksMt.pipeline();
+    /// let params = Params::new(50, 2, 1).unwrap();
+    /// let faults = Faults::default().panic_after(Role::Producer, 1, 20);
+    /// let error = pipeline.run_with_faults(&params, &faults).unwrap_err();
+    /// assert!(matches!(error, PipelineError::WorkerPanicked { role: Role::Producer, .. }));
+    /// assert!(pipeline.run_with_faults(&params, &Faults::default()).is_ok());
+    /// ```
+    pub fn run_with_faults(
+        &self,
+        params: &Params,
+        faults: &Faults,
+    ) -> Result<Outcome, PipelineError> {
+        self.check_limits_for(params, size_of::<u64>())?;
+        (self.untraced)(params, faults, &Untraced)
+    }
+
+    /// Runs `pc` once with every item tagged by its producer and sequence number, and returns
+    /// the [`Trace`] with the outcome, so that [`Trace::check`] can judge invariants I1 to I4.
+    ///
+    /// Tracing adds work to every put and take, so a traced run is for checking, not timing.
+    ///
+    /// ```
+    /// # if prodcons::BUILT_WITH_LOOM { return; }
+    /// use prodcons::{Implementation, Params, PipelineError};
+    ///
+    /// for implementation in Implementation::ALL {
+    ///     let pipeline = implementation.pipeline();
+    ///     let (outcome, trace) = pipeline.run_traced(&Params::new(20, 3, 1).unwrap()).unwrap();
+    ///     assert!(outcome.is_correct());
+    ///     assert_eq!(trace.check(), Ok(()));
+    /// }
+    ///
+    /// let huge = Params::new(1, usize::MAX, 0).unwrap();
+    /// assert!(matches!(
+    ///     Implementation::Tasks.pipeline().run_traced(&huge),
+    ///     Err(PipelineError::TooManyTasks { .. })
+    /// ));
+    /// ```
+    pub fn run_traced(&self, params: &Params) -> Result<(Outcome, Trace), PipelineError> {
+        self.check_limits_for(params, size_of::<Tag>())?;
+        let recorder = Recorder::new(params);
+        let outcome = (self.traced)(params, &Faults::default(), &recorder)?;
+        let trace = recorder.into_trace(params, &outcome);
+        Ok((outcome, trace))
+    }
+
+    /// Runs `pc` once in counting mode, and returns what it saw of the buffer: how many puts
+    /// and gets had to wait, and how full the buffer got (see [`Counts`]).
+    ///
+    /// Counting adds work to every put and take, so a counted run is for explaining times,
+    /// not for taking them.
+    ///
+    /// ```
+    /// # if prodcons::BUILT_WITH_LOOM { return; }
+    /// use prodcons::{Implementation, Params, PipelineError};
+    ///
+    /// // Tasks on one thread, the assignment's order: every producer fills the buffer or
+    /// // parks on it before any consumer exists.
+    /// let tasks = Implementation::Tasks.pipeline();
+    /// let (outcome, counts) = tasks.run_counted(&Params::new(50, 4, 1).unwrap()).unwrap();
+    /// assert!(outcome.is_correct());
+    /// assert_eq!(counts.peak_len, 1);
+    /// assert!(counts.put_waits > 0);
+    ///
+    /// let huge = Params::new(1, usize::MAX, 0).unwrap();
+    /// assert!(matches!(tasks.run_counted(&huge), Err(PipelineError::TooManyTasks { .. })));
+    /// ```
+    pub fn run_counted(&self, params: &Params) -> Result<(Outcome, Counts), PipelineError> {
+        self.check_limits_for(params, size_of::<u64>())?;
+        let counter = Counter::default();
+        let outcome = (self.counted)(params, &Faults::default(), &counter)?;
+        Ok((outcome, counter.counts()))
+    }
+
+    /// Refuses, before anything is allocated, a run this machine has no room for: too many
+    /// threads or tasks, bounds too large to preallocate, or more queued items than the memory
+    /// available. Every `run` method checks this first; it is public for code that spawns the
+    /// same workers itself and wants the same refusals.
+    ///
+    /// ```
+    /// # if prodcons::BUILT_WITH_LOOM { return; }
+    /// use prodcons::{Implementation, Params, PipelineError};
+    ///
+    /// let tasks = Implementation::Tasks.pipeline();
+    /// assert!(tasks.check_limits(&Params::new(1000, 50, 10).unwrap()).is_ok());
+    /// let huge = Params::new(1, usize::MAX, 0).unwrap();
+    /// assert!(matches!(tasks.check_limits(&huge), Err(PipelineError::TooManyTasks { .. })));
+    /// ```
+    pub fn check_limits(&self, params: &Params) -> Result<(), PipelineError> {
+        self.check_limits_for(params, size_of::<u64>())
+    }
+
+    /// [`check_limits`](Self::check_limits) for items of `item_size` bytes.
+    fn check_limits_for(&self, params: &Params, item_size: usize) -> Result<(), PipelineError> {
+        if let Some(queue) = self.preallocating {
+            channel::check_preallocated_bounds(params, queue)?;
+        }
+        match self.driver {
+            Driver::Threads => threads::check_thread_headroom(params)?,
+            Driver::Tasks(_) => tasks::check_task_count(params)?,
+        }
+        // Last, so that a count too large to start is named as such rather than as memory.
+        memory::check_fits(self, params, item_size, memory::available_bytes())
+    }
+}
+
+pub use channel::MAX_PREALLOCATED_BOUND;
+
+/// One of the three pipelines on our queues.
 ///
 /// ```
 /// # if prodcons::BUILT_WITH_LOOM { return; }
@@ -63,64 +381,24 @@ use trace::{Probe, Recorder, Untraced};
 pub enum Implementation {
     /// OS threads with [`BlockingQueue`](crate::BlockingQueue), like Python's `threading`.
     Threads,
-    /// OS threads with crossbeam-channel (`unbounded()` for capacity 0).
-    Crossbeam,
     /// Tasks with [`AsyncQueue`](crate::AsyncQueue) on tokio's current-thread runtime, like
     /// asyncio's single event loop.
     Tasks,
     /// The same tasks on tokio's multi-thread runtime.
     TasksMt,
-    /// Peer: OS threads with kanal's blocking channel (`unbounded()` for capacity 0).
-    #[cfg(feature = "peers")]
-    Kanal,
-    /// Peer: tasks with async-channel on tokio's current-thread runtime.
-    #[cfg(feature = "peers")]
-    AsyncChannel,
-    /// Peer: tasks with kanal's async channel on tokio's current-thread runtime.
-    #[cfg(feature = "peers")]
-    KanalAsync,
-    /// Peer: tasks with async-channel on tokio's multi-thread runtime.
-    #[cfg(feature = "peers")]
-    AsyncChannelMt,
 }
 
 impl Implementation {
-    /// Every implementation, ours then the peers, in the order the CLI lists them.
+    /// All three, in the order the CLI lists them.
     ///
     /// ```
     /// # if prodcons::BUILT_WITH_LOOM { return; }
     /// use prodcons::Implementation;
     ///
-    /// assert_eq!(Implementation::ALL[..4], Implementation::OURS);
-    /// // With the `peers` feature (a default one), kanal and async-channel follow.
-    /// assert_eq!(Implementation::ALL.len(), if cfg!(feature = "peers") { 8 } else { 4 });
+    /// assert_eq!(Implementation::ALL.len(), 3);
+    /// assert_eq!(Implementation::ALL[0], Implementation::Threads);
     /// ```
-    #[cfg(feature = "peers")]
-    pub const ALL: [Self; 8] = [
-        Self::Threads,
-        Self::Crossbeam,
-        Self::Tasks,
-        Self::TasksMt,
-        Self::Kanal,
-        Self::AsyncChannel,
-        Self::KanalAsync,
-        Self::AsyncChannelMt,
-    ];
-
-    /// Every implementation: without the `peers` feature, only ours.
-    #[cfg(not(feature = "peers"))]
-    pub const ALL: [Self; 4] = Self::OURS;
-
-    /// Our four: the drivers with our queues, and the thread driver with crossbeam-channel.
-    ///
-    /// ```
-    /// # if prodcons::BUILT_WITH_LOOM { return; }
-    /// use prodcons::Implementation;
-    ///
-    /// assert!(Implementation::OURS.contains(&Implementation::Crossbeam));
-    /// assert!(!Implementation::OURS.contains(&Implementation::Kanal));
-    /// ```
-    pub const OURS: [Self; 4] = [Self::Threads, Self::Crossbeam, Self::Tasks, Self::TasksMt];
+    pub const ALL: [Self; 3] = [Self::Threads, Self::Tasks, Self::TasksMt];
 
     /// The name the CLI uses.
     ///
@@ -131,21 +409,28 @@ impl Implementation {
     pub fn name(self) -> &'static str {
         match self {
             Self::Threads => "threads",
-            Self::Crossbeam => "crossbeam",
             Self::Tasks => "tasks",
             Self::TasksMt => "tasks-mt",
-            #[cfg(feature = "peers")]
-            Self::Kanal => "kanal",
-            #[cfg(feature = "peers")]
-            Self::AsyncChannel => "async-channel",
-            #[cfg(feature = "peers")]
-            Self::KanalAsync => "kanal-async",
-            #[cfg(feature = "peers")]
-            Self::AsyncChannelMt => "async-channel-mt",
         }
     }
 
-    /// Runs `pc` once. A failed run has released and joined every worker it started.
+    /// The pipeline: its driver over our queues.
+    ///
+    /// ```
+    /// # if prodcons::BUILT_WITH_LOOM { return; }
+    /// use prodcons::{Driver, Implementation, Scheduler};
+    ///
+    /// assert_eq!(Implementation::Tasks.pipeline().driver(), Driver::Tasks(Scheduler::CurrentThread));
+    /// ```
+    pub fn pipeline(self) -> Pipeline {
+        match self {
+            Self::Threads => Pipeline::on_threads::<OurQueues>(self.name()),
+            Self::Tasks => Pipeline::on_tasks::<OurQueues>(self.name(), Scheduler::CurrentThread),
+            Self::TasksMt => Pipeline::on_tasks::<OurQueues>(self.name(), Scheduler::MultiThread),
+        }
+    }
+
+    /// Runs `pc` once: [`Pipeline::run`] on [`pipeline`](Self::pipeline).
     ///
     /// ```
     /// # if prodcons::BUILT_WITH_LOOM { return; }
@@ -161,153 +446,7 @@ impl Implementation {
     /// ));
     /// ```
     pub fn run(self, params: &Params) -> Result<Outcome, PipelineError> {
-        self.run_with_faults(params, &Faults::default())
-    }
-
-    /// Runs `pc` once with injected faults, to test failure handling.
-    ///
-    /// ```
-    /// # if prodcons::BUILT_WITH_LOOM { return; }
-    /// use prodcons::{Faults, Implementation, Params, PipelineError, Role};
-    ///
-    /// let params = Params::new(50, 2, 1).unwrap();
-    /// let faults = Faults::default().panic_after(Role::Producer, 1, 20);
-    /// let error = Implementation::TasksMt.run_with_faults(&params, &faults).unwrap_err();
-    /// assert!(matches!(error, PipelineError::WorkerPanicked { role: Role::Producer, .. }));
-    /// assert!(Implementation::TasksMt.run_with_faults(&params, &Faults::default()).is_ok());
-    /// ```
-    pub fn run_with_faults(
-        self,
-        params: &Params,
-        faults: &Faults,
-    ) -> Result<Outcome, PipelineError> {
-        self.check_limits(params, size_of::<u64>())?;
-        self.run_probed(params, faults, &Untraced)
-    }
-
-    /// Runs `pc` once with every item tagged by its producer and sequence number, and returns
-    /// the [`Trace`] with the outcome, so that [`Trace::check`] can judge invariants I1 to I4.
-    ///
-    /// Tracing adds work to every put and take, so a traced run is for checking, not timing.
-    ///
-    /// ```
-    /// # if prodcons::BUILT_WITH_LOOM { return; }
-    /// use prodcons::{Implementation, Params, PipelineError};
-    ///
-    /// for implementation in Implementation::ALL {
-    ///     let (outcome, trace) = implementation.run_traced(&Params::new(20, 3, 1).unwrap()).unwrap();
-    ///     assert!(outcome.is_correct());
-    ///     assert_eq!(trace.check(), Ok(()));
-    /// }
-    ///
-    /// let huge = Params::new(1, usize::MAX, 0).unwrap();
-    /// assert!(matches!(
-    ///     Implementation::Tasks.run_traced(&huge),
-    ///     Err(PipelineError::TooManyTasks { .. })
-    /// ));
-    /// ```
-    pub fn run_traced(self, params: &Params) -> Result<(Outcome, Trace), PipelineError> {
-        self.check_limits(params, size_of::<Tag>())?;
-        let recorder = Recorder::new(params);
-        let outcome = self.run_probed(params, &Faults::default(), &recorder)?;
-        let trace = recorder.into_trace(params, &outcome);
-        Ok((outcome, trace))
-    }
-
-    /// Runs `pc` once in counting mode, and returns what it saw of the buffer: how many puts
-    /// and gets had to wait, and how full the buffer got (see [`Counts`]).
-    ///
-    /// Counting adds work to every put and take, so a counted run is for explaining times,
-    /// not for taking them.
-    ///
-    /// ```
-    /// # if prodcons::BUILT_WITH_LOOM { return; }
-    /// use prodcons::{Implementation, Params, PipelineError, SpawnOrder};
-    ///
-    /// // Tasks on one thread, the assignment's order: every producer fills the buffer or
-    /// // parks on it before any consumer exists.
-    /// let params = Params::new(50, 4, 1).unwrap();
-    /// let (outcome, counts) = Implementation::Tasks.run_counted(&params).unwrap();
-    /// assert!(outcome.is_correct());
-    /// assert_eq!(counts.peak_len, 1);
-    /// assert!(counts.put_waits > 0);
-    ///
-    /// let huge = Params::new(1, usize::MAX, 0).unwrap();
-    /// assert!(matches!(
-    ///     Implementation::Tasks.run_counted(&huge),
-    ///     Err(PipelineError::TooManyTasks { .. })
-    /// ));
-    /// ```
-    pub fn run_counted(self, params: &Params) -> Result<(Outcome, Counts), PipelineError> {
-        self.check_limits(params, size_of::<u64>())?;
-        let counter = Counter::default();
-        let outcome = self.run_probed(params, &Faults::default(), &counter)?;
-        Ok((outcome, counter.counts()))
-    }
-
-    /// Refuses, before anything is allocated, a run this machine has no room for: too many
-    /// threads or tasks, bounds too large to preallocate, or more queued items, of
-    /// `item_size` bytes each, than the memory available.
-    fn check_limits(self, params: &Params, item_size: usize) -> Result<(), PipelineError> {
-        let counts_fit = match self {
-            Self::Threads => threads::check_thread_headroom(params),
-            Self::Crossbeam => {
-                channel::check_preallocated_bounds(params, "crossbeam-channel")?;
-                threads::check_thread_headroom(params)
-            }
-            Self::Tasks | Self::TasksMt => tasks::check_task_count(params),
-            #[cfg(feature = "peers")]
-            Self::Kanal => {
-                channel::check_preallocated_bounds(params, "kanal")?;
-                threads::check_thread_headroom(params)
-            }
-            #[cfg(feature = "peers")]
-            Self::KanalAsync => {
-                channel::check_preallocated_bounds(params, "kanal")?;
-                tasks::check_task_count(params)
-            }
-            #[cfg(feature = "peers")]
-            Self::AsyncChannel | Self::AsyncChannelMt => {
-                channel::check_preallocated_bounds(params, "async-channel")?;
-                tasks::check_task_count(params)
-            }
-        };
-        counts_fit?;
-        // Last, so that a count too large to start is named as such rather than as memory.
-        memory::check_fits(self, params, item_size, memory::available_bytes())
-    }
-
-    /// Runs `pc` once, after [`check_limits`](Self::check_limits), reporting to `probe`.
-    fn run_probed<P: Probe>(
-        self,
-        params: &Params,
-        faults: &Faults,
-        probe: &P,
-    ) -> Result<Outcome, PipelineError> {
-        match self {
-            Self::Threads => threads::run::<OurQueues, P>(params, faults, probe),
-            Self::Crossbeam => threads::run::<Crossbeam, P>(params, faults, probe),
-            Self::Tasks => {
-                tasks::run::<OurQueues, P>(params, faults, probe, Scheduler::CurrentThread)
-            }
-            Self::TasksMt => {
-                tasks::run::<OurQueues, P>(params, faults, probe, Scheduler::MultiThread)
-            }
-            #[cfg(feature = "peers")]
-            Self::Kanal => threads::run::<Kanal, P>(params, faults, probe),
-            #[cfg(feature = "peers")]
-            Self::AsyncChannel => {
-                tasks::run::<AsyncChannel, P>(params, faults, probe, Scheduler::CurrentThread)
-            }
-            #[cfg(feature = "peers")]
-            Self::KanalAsync => {
-                tasks::run::<KanalAsync, P>(params, faults, probe, Scheduler::CurrentThread)
-            }
-            #[cfg(feature = "peers")]
-            Self::AsyncChannelMt => {
-                tasks::run::<AsyncChannel, P>(params, faults, probe, Scheduler::MultiThread)
-            }
-        }
+        self.pipeline().run(params)
     }
 }
 
@@ -326,8 +465,7 @@ impl fmt::Display for Implementation {
 /// assert_eq!("threads".parse::<Implementation>(), Ok(Implementation::Threads));
 /// let error = "fibers".parse::<Implementation>().unwrap_err();
 /// assert_eq!(error, UnknownImplementation("fibers".to_owned()));
-/// assert!(error.to_string().ends_with("threads, crossbeam, tasks, tasks-mt, kanal, \
-///     async-channel, kanal-async, async-channel-mt"));
+/// assert!(error.to_string().ends_with("threads, tasks, tasks-mt"));
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("unknown implementation {0:?}; expected one of {names}", names = known_names())]

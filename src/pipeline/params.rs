@@ -155,7 +155,15 @@ impl Params {
     /// The buffer's capacity with any excess cut off: a bound above the number of items that
     /// will ever pass through cannot be reached, so cutting it changes nothing and spares a
     /// queue that allocates its slots up front.
-    pub(crate) fn buffer_bound(&self) -> usize {
+    ///
+    /// ```
+    /// use prodcons::Params;
+    ///
+    /// assert_eq!(Params::new(10, 2, 1000).unwrap().buffer_bound(), 20);
+    /// assert_eq!(Params::new(10, 2, 5).unwrap().buffer_bound(), 5);
+    /// assert_eq!(Params::new(10, 2, 0).unwrap().buffer_bound(), 0, "unbounded");
+    /// ```
+    pub fn buffer_bound(&self) -> usize {
         match usize::try_from(self.total_items()) {
             Ok(total) if total < self.capacity => total.max(1),
             _ => self.capacity,

@@ -16,8 +16,16 @@ use super::tally::Tally;
 use super::trace::{Item, Probe};
 
 /// Which tokio scheduler runs the tasks.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Scheduler {
+///
+/// ```
+/// # if prodcons::BUILT_WITH_LOOM { return; }
+/// use prodcons::{Driver, Implementation, Scheduler};
+///
+/// let tasks = Implementation::Tasks.pipeline();
+/// assert_eq!(tasks.driver(), Driver::Tasks(Scheduler::CurrentThread));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Scheduler {
     /// One thread, one event loop: the analogue of asyncio.
     CurrentThread,
     /// A worker thread per core, with work stealing.

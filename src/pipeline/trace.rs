@@ -171,7 +171,7 @@ impl Probe for Recorder {
 /// use prodcons::{Implementation, Params};
 ///
 /// let params = Params::new(100, 4, 2).unwrap();
-/// let (outcome, trace) = Implementation::Threads.run_traced(&params).unwrap();
+/// let (outcome, trace) = Implementation::Threads.pipeline().run_traced(&params).unwrap();
 /// assert_eq!(outcome.computed_sum, 19_800);
 /// assert_eq!(trace.taken().len(), 4);
 /// assert!(trace.most_held() <= 2);
@@ -264,7 +264,7 @@ impl Trace {
     /// use prodcons::{Implementation, InvariantViolation, Params, Tag};
     ///
     /// let params = Params::new(3, 1, 0).unwrap();
-    /// let (_, trace) = Implementation::Tasks.run_traced(&params).unwrap();
+    /// let (_, trace) = Implementation::Tasks.pipeline().run_traced(&params).unwrap();
     /// assert_eq!(trace.check(), Ok(()));
     ///
     /// // A consumer that saw 0, 2, 1 of one producer breaks FIFO (I3) but not the sum (I1).
@@ -288,7 +288,7 @@ impl Trace {
     /// # if prodcons::BUILT_WITH_LOOM { return; }
     /// use prodcons::{Implementation, Params, Tag};
     ///
-    /// let (_, trace) = Implementation::Crossbeam.run_traced(&Params::new(2, 1, 1).unwrap()).unwrap();
+    /// let (_, trace) = Implementation::Threads.pipeline().run_traced(&Params::new(2, 1, 1).unwrap()).unwrap();
     /// assert_eq!(trace.taken(), [vec![Tag { producer: 0, seq: 0 }, Tag { producer: 0, seq: 1 }]]);
     /// ```
     pub fn taken(&self) -> &[Vec<Tag>] {
@@ -301,7 +301,7 @@ impl Trace {
     /// # if prodcons::BUILT_WITH_LOOM { return; }
     /// use prodcons::{Implementation, Params};
     ///
-    /// let (_, trace) = Implementation::TasksMt.run_traced(&Params::new(50, 3, 1).unwrap()).unwrap();
+    /// let (_, trace) = Implementation::TasksMt.pipeline().run_traced(&Params::new(50, 3, 1).unwrap()).unwrap();
     /// assert_eq!(trace.most_held(), 1);
     /// ```
     pub fn most_held(&self) -> usize {
@@ -315,7 +315,7 @@ impl Trace {
     /// # if prodcons::BUILT_WITH_LOOM { return; }
     /// use prodcons::{Implementation, InvariantViolation, Params, Tag};
     ///
-    /// let (_, trace) = Implementation::Threads.run_traced(&Params::new(2, 1, 0).unwrap()).unwrap();
+    /// let (_, trace) = Implementation::Threads.pipeline().run_traced(&Params::new(2, 1, 0).unwrap()).unwrap();
     /// let twice = trace.with_taken(vec![vec![Tag { producer: 0, seq: 1 }; 2]]);
     /// assert!(matches!(twice.check(), Err(InvariantViolation::WrongSum { .. })));
     /// ```

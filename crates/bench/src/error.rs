@@ -1,0 +1,113 @@
+//! Why a bench could not finish.
+
+use std::io;
+use std::path::PathBuf;
+
+use super::contender::Contender;
+use prodcons::{Params, PipelineError};
+
+/// Why `prodcons bench` stopped. A cell that merely could not run here (too many threads, over
+/// the time guard) is not an error: it is reported as skipped and the sweep goes on.
+///
+/// ```
+/// # if prodcons::BUILT_WITH_LOOM { return; }
+/// use prodcons_bench::{BenchError, Sweep};
+///
+/// let no_runs = Sweep { runs: 0, ..Sweep::quick() };
+/// assert!(matches!(no_runs.check(), Err(BenchError::NoRuns)));
+/// assert!(Sweep::quick().check().is_ok());
+/// ```
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum BenchError {
+    /// `--runs 0`: there would be nothing to take a median of.
+    #[error("--runs must be at least 1")]
+    NoRuns,
+    /// A list such as `--prods-cons` or `--impl` was empty.
+    #[error("{0} needs at least one value")]
+    EmptyList(&'static str),
+    /// The baseline of the ratio column is not among the contenders.
+    #[error("the baseline {0} is not among the implementations being run; add it to --impl")]
+    BaselineNotRun(Contender),
+    /// A cell's parameters are invalid, such as an expected sum that overflows.
+    #[error(transparent)]
+    Params(PipelineError),
+    /// A run computed the wrong sum: the one failure a bench must never average away.
+    #[error("{contender} computed the wrong total for {params}: {computed} instead of {expected}")]
+    WrongSum {
+        /// Who ran it.
+        contender: Contender,
+        /// The cell.
+        params: Params,
+        /// What it computed.
+        computed: u128,
+        /// What it should have computed.
+        expected: u128,
+    },
+    /// A run failed in a way that is a bug, not a limit of this machine (a worker panicked).
+    #[error("{contender} failed on {params}: {source}")]
+    Run {
+        /// Who ran it.
+        contender: Contender,
+        /// The cell.
+        params: Params,
+        /// What went wrong.
+        #[source]
+        source: PipelineError,
+    },
+    /// A lane could not be set up (pinned to its cores) or counted (its counting process
+    /// failed or printed no counts).
+    #[error("{contender} could not be measured on {params}: {reason}")]
+    Lane {
+        /// Who was being measured.
+        contender: Contender,
+        /// The cell, with the lane's spawn order.
+        params: Params,
+        /// What went wrong.
+        reason: String,
+    },
+    /// A Python reference ran but did not print what the harness reads.
+    #[error("{contender} failed on {params}: {reason}")]
+    Python {
+        /// Which reference.
+        contender: Contender,
+        /// The cell.
+        params: Params,
+        /// What went wrong, with what it printed.
+        reason: String,
+    },
+    /// An output file or directory could not be written.
+    #[error("could not write {}: {source}", path.display())]
+    Write {
+        /// The file or directory.
+        path: PathBuf,
+        /// What the OS said.
+        #[source]
+        source: io::Error,
+    },
+    /// A CSV record could not be written.
+    #[error("could not write the CSV file {}: {source}", path.display())]
+    Csv {
+        /// The file.
+        path: PathBuf,
+        /// What the csv crate said.
+        #[source]
+        source: csv::Error,
+    },
+    /// A plot could not be drawn.
+    #[error("could not draw {}: {reason}", path.display())]
+    Plot {
+        /// The SVG file.
+        path: PathBuf,
+        /// What plotters said.
+        reason: String,
+    },
+}
+
+impl BenchError {
+    /// Wraps an IO error with the path it concerns.
+    pub(crate) fn write(path: impl Into<PathBuf>) -> impl FnOnce(io::Error) -> Self {
+        let path = path.into();
+        move |source| Self::Write { path, source }
+    }
+}

@@ -1,0 +1,182 @@
+//! The assignment's Python programs, run with `python3` as child processes.
+//!
+//! The scripts in `python/` are compiled into the binary, so `prodcons bench --python` works
+//! from any directory: each run writes them to a fresh temporary folder, runs
+//! `python3 FOLDER/SCRIPT N P C ORDER`, and removes the folder. Each prints the assignment's three
+//! lines and `elapsed_s=SECONDS`, timed inside Python so that interpreter start-up is not
+//! counted, as it is not in the assignment.
+
+use std::fs;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use super::child::{self, ChildFailure};
+use super::contender::PythonRef;
+use super::mechanism::{Mechanism, parse_counts};
+use prodcons::{Outcome, Params};
+
+/// The scripts, with the file names they import each other by.
+const SCRIPTS: [(&str, &str); 3] = [
+    (
+        "pc_threads.py",
+        include_str!("../../../python/pc_threads.py"),
+    ),
+    (
+        "pc_asyncio.py",
+        include_str!("../../../python/pc_asyncio.py"),
+    ),
+    (
+        "mechanism_counts.py",
+        include_str!("../../../python/mechanism_counts.py"),
+    ),
+];
+
+/// The interpreter, looked up on the PATH.
+const PYTHON: &str = "python3";
+
+/// Whether `python3` can be started.
+///
+/// ```
+/// # if prodcons::BUILT_WITH_LOOM { return; }
+/// // Either answer is fine; it must not panic.
+/// let _ = prodcons_bench::python3_available();
+/// ```
+pub fn python3_available() -> bool {
+    Command::new(PYTHON)
+        .arg("--version")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|status| status.success())
+}
+
+/// Why a Python reference gave no outcome.
+pub(crate) type PythonFailure = ChildFailure;
+
+/// Runs the assignment's program for `reference` on the cell, in its spawn order, and reads the
+/// time it measured itself.
+pub(crate) fn run(
+    reference: PythonRef,
+    params: &Params,
+    limit: Duration,
+) -> Result<Outcome, PythonFailure> {
+    let scripts = Scripts::write()?;
+    let stdout = child::run(scripts.command(reference, params), limit)?;
+    parse_output(&stdout).map_err(|reason| {
+        PythonFailure::Broken(format!("{reason}; it printed {:?}", stdout.trim()))
+    })
+}
+
+/// Runs the program for `reference` in its counting mode, in a fresh interpreter.
+pub(crate) fn count(
+    reference: PythonRef,
+    params: &Params,
+    limit: Duration,
+) -> Result<Mechanism, PythonFailure> {
+    let scripts = Scripts::write()?;
+    let mut command = scripts.command(reference, params);
+    command.arg("--count");
+    let stdout = child::run(command, limit)?;
+    parse_counts(&stdout).map_err(PythonFailure::Broken)
+}
+
+/// A temporary folder holding the scripts compiled into this binary, removed when dropped.
+/// The counting mode imports a module from beside its script, which `python3 -c` could not.
+/// Interpreter start-up is not timed, so running from files costs the timings nothing.
+struct Scripts(PathBuf);
+
+impl Scripts {
+    fn write() -> Result<Self, PythonFailure> {
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let unique = NEXT.fetch_add(1, Ordering::Relaxed);
+        let name = format!("prodcons-python-{}-{unique}", std::process::id());
+        let scripts = Self(std::env::temp_dir().join(name));
+        let written = fs::create_dir_all(&scripts.0).and_then(|()| {
+            SCRIPTS
+                .iter()
+                .try_for_each(|(name, text)| fs::write(scripts.0.join(name), text))
+        });
+        written.map_err(|error| {
+            PythonFailure::Broken(format!("could not write the Python scripts: {error}"))
+        })?;
+        Ok(scripts)
+    }
+
+    fn command(&self, reference: PythonRef, params: &Params) -> Command {
+        let script = match reference {
+            PythonRef::Threads => "pc_threads.py",
+            PythonRef::Asyncio => "pc_asyncio.py",
+        };
+        let mut command = Command::new(PYTHON);
+        command.arg(self.0.join(script)).args([
+            params.num_iters().to_string(),
+            params.num_prods_cons().to_string(),
+            params.capacity().to_string(),
+            params.spawn_order().name().to_owned(),
+        ]);
+        command
+    }
+}
+
+impl Drop for Scripts {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.0);
+    }
+}
+
+fn parse_output(stdout: &str) -> Result<Outcome, String> {
+    let field = |prefix: &str| {
+        stdout
+            .lines()
+            .find_map(|line| line.strip_prefix(prefix))
+            .map(str::trim)
+            .ok_or_else(|| format!("no line starting {prefix:?}"))
+    };
+    let number = |prefix: &str| {
+        field(prefix)?
+            .parse::<u128>()
+            .map_err(|error| format!("{prefix:?} is not followed by a number: {error}"))
+    };
+    let seconds = field("elapsed_s=")?
+        .parse::<f64>()
+        .ok()
+        .and_then(|seconds| Duration::try_from_secs_f64(seconds).ok())
+        .ok_or("elapsed_s= is not a number of seconds")?;
+    Ok(Outcome {
+        computed_sum: number("The computed total sum is ")?,
+        expected_sum: number("The expected total sum is ")?,
+        elapsed: seconds,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_assignments_lines_and_the_precise_time() {
+        let printed = "The computed total sum is 24975000\n\
+                       The expected total sum is 24975000\n\
+                       Elapsed time 0.424 sec\n\
+                       elapsed_s=0.424013\n";
+        let outcome = parse_output(printed).unwrap();
+        assert_eq!(
+            (outcome.computed_sum, outcome.expected_sum),
+            (24975000, 24975000)
+        );
+        assert!((outcome.elapsed.as_secs_f64() - 0.424_013).abs() < 1e-9);
+    }
+
+    #[test]
+    fn refuses_output_it_cannot_read() {
+        assert!(parse_output("").is_err());
+        assert!(parse_output("The computed total sum is x\nelapsed_s=1").is_err());
+        let no_time = "The computed total sum is 1\nThe expected total sum is 1\n";
+        assert!(parse_output(no_time).is_err());
+        let negative = format!("{no_time}elapsed_s=-1\n");
+        assert!(parse_output(&negative).is_err());
+    }
+}

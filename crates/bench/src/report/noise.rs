@@ -1,0 +1,177 @@
+//! How far the noise of a shared machine reaches: bootstrap intervals for ratios of medians,
+//! bimodal cells, and rank correlation.
+
+use std::time::Duration;
+
+use crate::Summary;
+
+/// Resamples per interval: enough for stable 2.5% and 97.5% percentiles.
+const RESAMPLES: usize = 2000;
+
+/// A ratio of medians with its bootstrap 95% interval.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct Interval {
+    pub(crate) ratio: f64,
+    pub(crate) low: f64,
+    pub(crate) high: f64,
+}
+
+impl Interval {
+    /// Whether the interval lies wholly above 1 (`Some(true)`), wholly below (`Some(false)`), or
+    /// straddles it, where the data cannot tell the two apart (`None`).
+    pub(crate) fn above_one(&self) -> Option<bool> {
+        if self.low > 1.0 {
+            Some(true)
+        } else if self.high < 1.0 {
+            Some(false)
+        } else {
+            None
+        }
+    }
+
+    /// "2.31 [2.10, 2.52]".
+    pub(crate) fn shown(&self) -> String {
+        format!("{:.2} [{:.2}, {:.2}]", self.ratio, self.low, self.high)
+    }
+}
+
+/// The median of `a` over the median of `b`, with a percentile bootstrap interval: each side's
+/// runs are resampled with replacement. The generator is seeded, so a report is reproducible
+/// from its data.
+pub(crate) fn ratio_interval(a: &[Duration], b: &[Duration]) -> Option<Interval> {
+    let ratio = median(a)? / median(b)?;
+    let mut rng = XorShift(0x9e37_79b9_7f4a_7c15);
+    let mut ratios: Vec<f64> = (0..RESAMPLES)
+        .filter_map(|_| Some(median(&rng.resample(a))? / median(&rng.resample(b))?))
+        .filter(|ratio| ratio.is_finite())
+        .collect();
+    ratios.sort_by(f64::total_cmp);
+    let at = |q: f64| {
+        ratios
+            .get(((ratios.len() - 1) as f64 * q).round() as usize)
+            .copied()
+    };
+    Some(Interval {
+        ratio,
+        low: at(0.025)?,
+        high: at(0.975)?,
+    })
+}
+
+fn median(times: &[Duration]) -> Option<f64> {
+    let summary = Summary::of(times)?;
+    let seconds = summary.median.as_secs_f64();
+    (seconds > 0.0).then_some(seconds)
+}
+
+/// A cell whose slowest run took more than three times its median: the runs fell into two
+/// groups, and the median describes only one of them.
+pub(crate) fn is_bimodal(summary: &Summary) -> bool {
+    summary.max > summary.median * 3
+}
+
+/// Spearman's rank correlation of paired samples, or `None` for fewer than three pairs or no
+/// spread.
+pub(crate) fn rank_correlation(pairs: &[(f64, f64)]) -> Option<f64> {
+    if pairs.len() < 3 {
+        return None;
+    }
+    let ranks = |values: Vec<f64>| -> Vec<f64> {
+        let mut order: Vec<usize> = (0..values.len()).collect();
+        order.sort_by(|&i, &j| values[i].total_cmp(&values[j]));
+        let mut ranks = vec![0.0; values.len()];
+        let mut start = 0;
+        while start < order.len() {
+            let mut end = start;
+            while end + 1 < order.len() && values[order[end + 1]] == values[order[start]] {
+                end += 1;
+            }
+            // Ties share the mean of the ranks they span.
+            let rank = (start + end) as f64 / 2.0;
+            for &index in &order[start..=end] {
+                ranks[index] = rank;
+            }
+            start = end + 1;
+        }
+        ranks
+    };
+    let xs = ranks(pairs.iter().map(|p| p.0).collect());
+    let ys = ranks(pairs.iter().map(|p| p.1).collect());
+    let n = xs.len() as f64;
+    let (mx, my) = (xs.iter().sum::<f64>() / n, ys.iter().sum::<f64>() / n);
+    let (mut sxy, mut sxx, mut syy) = (0.0, 0.0, 0.0);
+    for (x, y) in xs.iter().zip(&ys) {
+        sxy += (x - mx) * (y - my);
+        sxx += (x - mx) * (x - mx);
+        syy += (y - my) * (y - my);
+    }
+    (sxx > 0.0 && syy > 0.0).then(|| sxy / (sxx * syy).sqrt())
+}
+
+/// A small seeded generator: the bootstrap needs reproducible, not cryptographic, draws.
+struct XorShift(u64);
+
+impl XorShift {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn resample(&mut self, times: &[Duration]) -> Vec<Duration> {
+        (0..times.len())
+            .map(|_| times[(self.next() % times.len() as u64) as usize])
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ms(values: &[u64]) -> Vec<Duration> {
+        values.iter().map(|&v| Duration::from_millis(v)).collect()
+    }
+
+    #[test]
+    fn separated_samples_give_an_interval_that_excludes_one() {
+        let slow = ms(&[20, 21, 22, 20, 21, 23, 22]);
+        let fast = ms(&[10, 11, 10, 12, 11, 10, 11]);
+        let interval = ratio_interval(&slow, &fast).unwrap();
+        assert!((interval.ratio - 21.0 / 11.0).abs() < 1e-9);
+        assert!(interval.low <= interval.ratio && interval.ratio <= interval.high);
+        assert_eq!(interval.above_one(), Some(true));
+        let reversed = ratio_interval(&fast, &slow).unwrap();
+        assert_eq!(reversed.above_one(), Some(false));
+    }
+
+    #[test]
+    fn overlapping_samples_cannot_be_told_apart() {
+        let a = ms(&[10, 14, 9, 13, 11, 15, 10]);
+        let b = ms(&[11, 9, 14, 10, 13, 12, 15]);
+        assert_eq!(ratio_interval(&a, &b).unwrap().above_one(), None);
+        assert!(ratio_interval(&[], &b).is_none());
+    }
+
+    #[test]
+    fn a_slowest_run_past_three_medians_is_bimodal() {
+        let calm = Summary::of(&ms(&[10, 11, 12])).unwrap();
+        let split = Summary::of(&ms(&[10, 11, 40])).unwrap();
+        assert!(!is_bimodal(&calm));
+        assert!(is_bimodal(&split));
+    }
+
+    #[test]
+    fn rank_correlation_sees_order_not_scale() {
+        let rising = [(1.0, 10.0), (2.0, 100.0), (3.0, 1000.0), (4.0, 1e6)];
+        assert!((rank_correlation(&rising).unwrap() - 1.0).abs() < 1e-9);
+        let falling = [(1.0, 4.0), (2.0, 3.0), (3.0, 2.0)];
+        assert!((rank_correlation(&falling).unwrap() + 1.0).abs() < 1e-9);
+        assert_eq!(rank_correlation(&[(1.0, 1.0), (2.0, 2.0)]), None);
+        assert_eq!(
+            rank_correlation(&[(1.0, 1.0), (2.0, 1.0), (3.0, 1.0)]),
+            None
+        );
+    }
+}

@@ -1,0 +1,190 @@
+//! The side studies in the report: the spawn-order ablation and the core-scaling runs.
+
+use std::fmt::Write as _;
+
+use super::View;
+use super::answers::one_core_ratio;
+use super::noise::ratio_interval;
+use super::words::{compare, per_item};
+use crate::plots::human_seconds;
+use crate::{Contender, Row, Studies, Variant};
+use prodcons::SpawnOrder;
+
+/// Each contender and cell in both orders: times, the paired/assignment ratio, and the counts
+/// that explain it.
+pub(crate) fn write_ablation(out: &mut String, studies: &Studies) {
+    let Some(ablation) = &studies.ablation else {
+        return;
+    };
+    let view = View(ablation);
+    let variant = |spawn| ablation.variants.iter().copied().find(|v| v.spawn == spawn);
+    let (Some(first), Some(paired)) = (
+        variant(SpawnOrder::ProducersFirst),
+        variant(SpawnOrder::Paired),
+    ) else {
+        return;
+    };
+    out.push_str(
+        "## Ablation: the assignment's spawn order against pairs\n\n\
+         `paired` starts each producer with its consumer. Interleaved in the same rounds; the \
+         ratio is paired over the assignment's order, with its 95% interval; waits and peak \
+         queue length come from each order's counting run.\n\n\
+         | contender | cell | producers-first | paired | ratio | waits/item (pf → paired) | peak queue (pf → paired) |\n\
+         |---|---|---:|---:|---|---:|---:|\n",
+    );
+    for (contender, (p, c), a, b) in both_orders(view, first, paired) {
+        {
+            let (Some(sa), Some(sb)) = (a.summary(), b.summary()) else {
+                continue;
+            };
+            let ratio = ratio_interval(&b.times, &a.times).map_or_else(
+                || "-".to_owned(),
+                |i| format!("{} ({})", i.shown(), compare(&i).replace(" than", "")),
+            );
+            let waits = |row: &Row| {
+                row.mechanism.map_or_else(
+                    || "-".to_owned(),
+                    |m| per_item(m.waits_per_item(&row.params)),
+                )
+            };
+            let peak = |row: &Row| {
+                row.mechanism
+                    .map_or_else(|| "-".to_owned(), |m| m.peak_len.to_string())
+            };
+            let _ = writeln!(
+                out,
+                "| `{contender}` | {} | {} | {} | {ratio} | {} → {} | {} → {} |",
+                view.cell_name(p, c),
+                human_seconds(sa.median.as_secs_f64()),
+                human_seconds(sb.median.as_secs_f64()),
+                waits(a),
+                waits(b),
+                peak(a),
+                peak(b),
+            );
+        }
+    }
+    out.push('\n');
+    explain_ablation(out, view, first, paired);
+}
+
+/// Each contender on each cell with its row in the assignment's order and its row paired.
+fn both_orders<'a>(
+    view: View<'a>,
+    first: Variant,
+    paired: Variant,
+) -> impl Iterator<Item = (Contender, (usize, usize), &'a Row, &'a Row)> + 'a {
+    let ablation = view.0;
+    ablation.contenders.iter().flat_map(move |&contender| {
+        view.cells().into_iter().filter_map(move |(p, c)| {
+            let a = ablation.row(contender, first, p, c)?;
+            let b = ablation.row(contender, paired, p, c)?;
+            Some((contender, (p, c), a, b))
+        })
+    })
+}
+
+/// For every row where the two orders differ beyond the noise, what the counts say about it.
+fn explain_ablation(out: &mut String, view: View, first: Variant, paired: Variant) {
+    let mut lines = Vec::new();
+    for (contender, (p, c), a, b) in both_orders(view, first, paired) {
+        {
+            let Some(interval) = ratio_interval(&b.times, &a.times) else {
+                continue;
+            };
+            let Some(paired_slower) = interval.above_one() else {
+                continue;
+            };
+            let (Some(ma), Some(mb)) = (a.mechanism, b.mechanism) else {
+                continue;
+            };
+            let (wa, wb) = (ma.waits_per_item(&a.params), mb.waits_per_item(&b.params));
+            let mut seen = Vec::new();
+            if (wa - wb).abs() > 0.1 * wa.max(wb) && (wa - wb).abs() > 0.005 {
+                seen.push(format!(
+                    "waits per item {} → {}",
+                    per_item(wa),
+                    per_item(wb)
+                ));
+            }
+            if ma.peak_len != mb.peak_len {
+                seen.push(format!("peak queue {} → {}", ma.peak_len, mb.peak_len));
+            }
+            let counts = if seen.is_empty() {
+                "with waits and peak queue within 10% of each other, so these counters do not \
+                 explain it (they do not see how often a waiting worker is resumed before it \
+                 can proceed)"
+                    .to_owned()
+            } else {
+                format!("with {}", seen.join(" and "))
+            };
+            lines.push(format!(
+                "- `{contender}` on {}: paired is {} the assignment's order, {counts}.",
+                view.cell_name(p, c),
+                if paired_slower {
+                    "slower than"
+                } else {
+                    "faster than"
+                },
+            ));
+        }
+    }
+    if lines.is_empty() {
+        out.push_str("No row differs between the two orders beyond the noise.\n\n");
+    } else {
+        let _ = writeln!(
+            out,
+            "Rows that differ beyond the noise, and what the counts say:\n\n{}\n",
+            lines.join("\n")
+        );
+    }
+}
+
+/// The thread-based contenders and the multi-thread runtime on one core and on all.
+pub(crate) fn write_cores(out: &mut String, studies: &Studies) {
+    let Some(cores) = &studies.cores else {
+        return;
+    };
+    let view = View(cores);
+    out.push_str(
+        "## Core scaling\n\nThe same runs pinned to one core (with `sched_setaffinity`, inherited \
+         by every thread and runtime worker) and on all cores, interleaved. Ratio: one core over \
+         all cores, with its 95% interval.\n\n\
+         | contender | cell | all cores | one core | ratio | reading |\n|---|---|---:|---:|---|---|\n",
+    );
+    for &contender in &cores.contenders {
+        for (p, c) in view.cells() {
+            let Some(interval) = one_core_ratio(view, contender, p, c) else {
+                continue;
+            };
+            let median = |variant_cores| {
+                let variant = cores
+                    .variants
+                    .iter()
+                    .copied()
+                    .find(|v| v.cores == variant_cores)?;
+                Some(
+                    cores
+                        .row(contender, variant, p, c)?
+                        .summary()?
+                        .median
+                        .as_secs_f64(),
+                )
+            };
+            let reading = match interval.above_one() {
+                Some(true) => "the other core helps",
+                Some(false) => "the other core costs more than it gives",
+                None => "no measurable difference",
+            };
+            let _ = writeln!(
+                out,
+                "| `{contender}` | {} | {} | {} | {} | {reading} |",
+                view.cell_name(p, c),
+                median(crate::Cores::All).map_or_else(|| "-".to_owned(), human_seconds),
+                median(crate::Cores::One).map_or_else(|| "-".to_owned(), human_seconds),
+                interval.shown(),
+            );
+        }
+    }
+    out.push('\n');
+}

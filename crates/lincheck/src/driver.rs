@@ -1,0 +1,177 @@
+//! The sweep: generated scenarios, each run many times on a target and checked, with
+//! proptest shrinking a failing scenario to a minimal one.
+
+use std::cell::{Cell, RefCell};
+use std::time::{Duration, Instant};
+
+use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestError, TestRng, TestRunner};
+
+use super::checker::{Verdict, check};
+use super::report::report;
+use super::scenario::{Scenario, Shape, scenarios};
+use super::stress::Watch;
+use super::targets::Target;
+
+/// How long and how hard to check one target.
+///
+/// ```
+/// # if prodcons::BUILT_WITH_LOOM { return; }
+/// let plan = prodcons_lincheck::Plan { scenarios: 10, ..Default::default() };
+/// assert_eq!(plan.runs, 20);
+/// ```
+#[derive(Clone, Debug)]
+pub struct Plan {
+    /// The scenarios' size.
+    pub shape: Shape,
+    /// How many scenarios to generate (before any shrinking).
+    pub scenarios: u32,
+    /// How many times each scenario runs.
+    pub runs: u32,
+    /// How runs are watched for blocked operations, and the search steps per history
+    /// (`watch.budget`) before a verdict is unknown.
+    pub watch: Watch,
+    /// Stop generating new scenarios after this long.
+    pub time: Option<Duration>,
+    /// Seeds the scenario generator, so a sweep can be repeated.
+    pub seed: u64,
+}
+
+impl Default for Plan {
+    fn default() -> Self {
+        Self {
+            shape: Shape::default(),
+            scenarios: 50,
+            runs: 20,
+            watch: Watch::default(),
+            time: None,
+            seed: 12,
+        }
+    }
+}
+
+/// What checking one target found.
+///
+/// ```
+/// # if prodcons::BUILT_WITH_LOOM { return; }
+/// use prodcons_lincheck::{Plan, check_target, target};
+///
+/// let plan = Plan { scenarios: 5, runs: 2, ..Plan::default() };
+/// let outcome = check_target(&*target("seeded-bug").unwrap(), &plan, &|_| {});
+/// if let Some((scenario, report)) = &outcome.failure {
+///     assert!(report.contains("Why it fails"));
+///     assert!(scenario.threads.len() >= 2);
+/// }
+/// ```
+#[derive(Clone, Debug)]
+pub struct Outcome {
+    /// The target's name.
+    pub target: &'static str,
+    /// Scenarios run, shrinking included.
+    pub scenarios: u64,
+    /// Histories checked.
+    pub histories: u64,
+    /// Histories whose check ran out of budget.
+    pub unknown: u64,
+    /// Histories in which blocked operations had to be released.
+    pub released: u64,
+    /// Wall time.
+    pub elapsed: Duration,
+    /// The minimal failing scenario and the report of its failing history, if one failed.
+    pub failure: Option<(Scenario, String)>,
+}
+
+impl Outcome {
+    /// Whether every history checked passed or was unknown.
+    ///
+    /// ```
+    /// # if prodcons::BUILT_WITH_LOOM { return; }
+    /// use prodcons_lincheck::{Plan, check_target, target};
+    ///
+    /// let plan = Plan { scenarios: 2, runs: 2, ..Plan::default() };
+    /// assert!(check_target(&*target("blocking").unwrap(), &plan, &|_| {}).passed());
+    /// ```
+    pub fn passed(&self) -> bool {
+        self.failure.is_none()
+    }
+}
+
+/// Checks `target` as `plan` says, calling `progress` after each history.
+///
+/// ```
+/// # if prodcons::BUILT_WITH_LOOM { return; }
+/// use prodcons_lincheck::{Plan, check_target, target};
+///
+/// let plan = Plan { scenarios: 3, runs: 2, ..Plan::default() };
+/// let outcome = check_target(&*target("blocking").unwrap(), &plan, &|_| {});
+/// assert!(outcome.passed());
+/// assert!(outcome.histories >= 6);
+/// ```
+pub fn check_target(target: &dyn Target, plan: &Plan, progress: &dyn Fn(u64)) -> Outcome {
+    let start = Instant::now();
+    let (scenarios_run, histories, unknown, released) =
+        (Cell::new(0), Cell::new(0), Cell::new(0), Cell::new(0));
+    let last_failure: RefCell<Option<(Scenario, String)>> = RefCell::new(None);
+    let config = Config {
+        cases: plan.scenarios,
+        failure_persistence: None,
+        max_shrink_iters: 200,
+        ..Config::default()
+    };
+    let mut seed = [0; 32];
+    seed[..8].copy_from_slice(&plan.seed.to_le_bytes());
+    let mut runner =
+        TestRunner::new_with_rng(config, TestRng::from_seed(RngAlgorithm::ChaCha, &seed));
+    let shape = Shape {
+        capacities: target.capacities().to_vec(),
+        ..plan.shape.clone()
+    };
+    let strategy = scenarios(&shape, target.ops());
+    let result = runner.run(&strategy, |scenario| {
+        let shrinking = last_failure.borrow().is_some();
+        if !shrinking && plan.time.is_some_and(|time| start.elapsed() >= time) {
+            return Ok(());
+        }
+        scenarios_run.set(scenarios_run.get() + 1);
+        let spec = target.spec(scenario.capacity);
+        for _ in 0..plan.runs {
+            let history = target.run(&scenario, &plan.watch);
+            released.set(released.get() + u64::from(history.release().is_some()));
+            histories.set(histories.get() + 1);
+            progress(histories.get());
+            match check(&spec, &history, plan.watch.budget) {
+                Verdict::Pass { .. } => {}
+                Verdict::Unknown { .. } => unknown.set(unknown.get() + 1),
+                Verdict::Fail(failure) => {
+                    let text = report(&scenario, &history, &failure);
+                    *last_failure.borrow_mut() = Some((scenario, text));
+                    return Err(TestCaseError::fail("not linearizable"));
+                }
+            }
+        }
+        Ok(())
+    });
+    let failure = match result {
+        Err(TestError::Fail(_, minimal)) => {
+            let recorded = last_failure.into_inner();
+            // The last failing run is the minimal scenario's, unless a shrink step failed to
+            // reproduce; then the last report is still a real failure, of a larger scenario.
+            recorded.map(|(scenario, text)| {
+                if scenario == minimal {
+                    (minimal, text)
+                } else {
+                    (scenario, text)
+                }
+            })
+        }
+        _ => None,
+    };
+    Outcome {
+        target: target.name(),
+        scenarios: scenarios_run.get(),
+        histories: histories.get(),
+        unknown: unknown.get(),
+        released: released.get(),
+        elapsed: start.elapsed(),
+        failure,
+    }
+}

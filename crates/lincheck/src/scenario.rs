@@ -1,0 +1,290 @@
+//! Scenarios, Lincheck-style: an initial part, a parallel part of a few threads, a post part.
+
+use super::spec::Op;
+
+/// Which operations a target has.
+///
+/// ```
+/// # if prodcons::BUILT_WITH_LOOM { return; }
+/// use prodcons_lincheck::{Op, OpSet};
+///
+/// assert!(OpSet::ALL.allows(Op::Close));
+/// assert!(!OpSet::CHANNEL.allows(Op::Len));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OpSet {
+    /// Blocking `put` and `get`.
+    pub blocking: bool,
+    /// `try_put` and `try_get`.
+    pub non_blocking: bool,
+    /// An explicit `close`.
+    pub close: bool,
+    /// `len`.
+    pub len: bool,
+    /// [`Op::CancelledGet`] and [`Op::CancelledPut`]: async targets only, whose futures can be
+    /// dropped (a thread cannot cancel a blocking call).
+    pub cancel: bool,
+}
+
+impl OpSet {
+    /// Every operation a thread can run: all but the cancelled ones.
+    pub const ALL: Self = Self {
+        blocking: true,
+        non_blocking: true,
+        close: true,
+        len: true,
+        cancel: false,
+    };
+
+    /// A channel closed only by dropping its senders: blocking and non-blocking send and
+    /// receive, no `close`, and no `len` in the scenarios.
+    pub const CHANNEL: Self = Self {
+        blocking: true,
+        non_blocking: true,
+        close: false,
+        len: false,
+        cancel: false,
+    };
+
+    /// The same operations, and cancelled `get`s and `put`s too.
+    ///
+    /// ```
+    /// # if prodcons::BUILT_WITH_LOOM { return; }
+    /// use prodcons_lincheck::{Op, OpSet};
+    ///
+    /// assert!(!OpSet::ALL.allows(Op::CancelledGet));
+    /// assert!(OpSet::ALL.with_cancel().allows(Op::CancelledPut(1)));
+    /// ```
+    pub const fn with_cancel(self) -> Self {
+        Self {
+            cancel: true,
+            ..self
+        }
+    }
+
+    /// Whether `op` is among them.
+    pub fn allows(&self, op: Op) -> bool {
+        match op {
+            Op::Put(_) | Op::Get => self.blocking,
+            Op::TryPut(_) | Op::TryGet => self.non_blocking,
+            Op::Close => self.close,
+            Op::Len => self.len,
+            Op::CancelledGet | Op::CancelledPut(_) => self.cancel && self.blocking,
+        }
+    }
+}
+
+/// One scenario: its queue's capacity (0 unbounded) and its three parts.
+///
+/// Values are unique, and name their place: the initial part puts `i`, thread `t` (from 0)
+/// puts `100 * (t + 1) + i`, and the post part `900 + i`, where `i` is the operation's index
+/// in its part.
+///
+/// ```
+/// # if prodcons::BUILT_WITH_LOOM { return; }
+/// use prodcons_lincheck::{Op, Scenario};
+///
+/// let scenario = Scenario::new(1, vec![], vec![vec![Op::Put(100)], vec![Op::Get]], vec![]);
+/// assert_eq!(scenario.operations(), 2);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Scenario {
+    /// The capacity; 0 means unbounded.
+    pub capacity: usize,
+    /// Run alone first; never blocking.
+    pub init: Vec<Op>,
+    /// Run in parallel, one list per thread.
+    pub threads: Vec<Vec<Op>>,
+    /// Run alone last; never blocking.
+    pub post: Vec<Op>,
+}
+
+impl Scenario {
+    /// A scenario from its parts.
+    pub fn new(capacity: usize, init: Vec<Op>, threads: Vec<Vec<Op>>, post: Vec<Op>) -> Self {
+        Self {
+            capacity,
+            init,
+            threads,
+            post,
+        }
+    }
+
+    /// How many operations it has in all.
+    pub fn operations(&self) -> usize {
+        self.init.len() + self.threads.iter().map(Vec::len).sum::<usize>() + self.post.len()
+    }
+}
+
+/// How big the generated scenarios are.
+///
+/// ```
+/// # if prodcons::BUILT_WITH_LOOM { return; }
+/// let shape = prodcons_lincheck::Shape::default();
+/// assert_eq!(shape.threads, 3);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Shape {
+    /// Threads in the parallel part, at most (at least 2).
+    pub threads: usize,
+    /// Operations per thread, at most (at least 1).
+    pub operations: usize,
+    /// Operations in the initial and in the post part, at most each.
+    pub sequential: usize,
+    /// The capacities to draw from.
+    pub capacities: Vec<usize>,
+    /// Exactly `threads` threads of exactly `operations` operations each, as the throughput
+    /// benchmark needs, rather than at most.
+    pub exact: bool,
+}
+
+impl Default for Shape {
+    fn default() -> Self {
+        Self {
+            threads: 3,
+            operations: 5,
+            sequential: 2,
+            capacities: vec![0, 1, 2],
+            exact: false,
+        }
+    }
+}
+
+mod generate {
+    use proptest::prelude::*;
+
+    use super::super::spec::Value;
+    use super::{Op, OpSet, Scenario, Shape};
+
+    /// The kinds of operation, before values are given out.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    enum Kind {
+        Put,
+        Get,
+        TryPut,
+        TryGet,
+        Close,
+        Len,
+        CancelledGet,
+        CancelledPut,
+    }
+
+    impl Kind {
+        fn with_value(self, value: Value) -> Op {
+            match self {
+                Self::Put => Op::Put(value),
+                Self::Get => Op::Get,
+                Self::TryPut => Op::TryPut(value),
+                Self::TryGet => Op::TryGet,
+                Self::Close => Op::Close,
+                Self::Len => Op::Len,
+                Self::CancelledGet => Op::CancelledGet,
+                Self::CancelledPut => Op::CancelledPut(value),
+            }
+        }
+    }
+
+    /// The value of the `index`-th operation of a part whose values start at `base`.
+    fn value(base: usize, index: usize) -> Value {
+        Value::try_from(base + index).unwrap_or(Value::MAX)
+    }
+
+    /// Kinds for a part, weighted by repetition; the sequential parts never block, so that a
+    /// scenario cannot hang where no thread could ever release it.
+    fn kinds(ops: OpSet, parallel: bool) -> Vec<Kind> {
+        let mut kinds = Vec::new();
+        if ops.blocking && parallel {
+            kinds.extend([Kind::Put, Kind::Put, Kind::Get, Kind::Get]);
+        }
+        if ops.non_blocking {
+            kinds.extend([Kind::TryPut, Kind::TryPut, Kind::TryGet, Kind::TryGet]);
+        }
+        if ops.close && parallel {
+            kinds.push(Kind::Close);
+        }
+        // Parallel only: a cancelled operation is interesting when another can wake it.
+        if ops.cancel && ops.blocking && parallel {
+            kinds.extend([Kind::CancelledGet, Kind::CancelledPut]);
+        }
+        if ops.len {
+            kinds.push(Kind::Len);
+        }
+        if kinds.is_empty() {
+            // A target with only blocking operations: its sequential parts stay empty.
+            kinds.push(Kind::Len);
+        }
+        kinds
+    }
+
+    fn part(
+        kinds: Vec<Kind>,
+        max: usize,
+        min: usize,
+        base: usize,
+    ) -> impl Strategy<Value = Vec<Op>> {
+        prop::collection::vec(prop::sample::select(kinds), min..=max.max(min)).prop_map(
+            move |kinds| {
+                kinds
+                    .into_iter()
+                    .enumerate()
+                    .map(|(index, kind)| kind.with_value(value(base, index)))
+                    .collect()
+            },
+        )
+    }
+
+    /// Scenarios of `shape` using only `ops`, as a proptest strategy, so that a failing one
+    /// shrinks to a minimal one.
+    ///
+    /// ```
+    /// # if prodcons::BUILT_WITH_LOOM { return; }
+    /// use proptest::strategy::{Strategy, ValueTree};
+    /// use proptest::test_runner::TestRunner;
+    /// use prodcons_lincheck::{OpSet, Shape, scenarios};
+    ///
+    /// let mut runner = TestRunner::deterministic();
+    /// let scenario = scenarios(&Shape::default(), OpSet::ALL)
+    ///     .new_tree(&mut runner)
+    ///     .unwrap()
+    ///     .current();
+    /// assert!((2..=3).contains(&scenario.threads.len()));
+    /// ```
+    pub fn scenarios(shape: &Shape, ops: OpSet) -> impl Strategy<Value = Scenario> + use<> {
+        let sequential_kinds = kinds(ops, false);
+        let sequential_max = if ops.non_blocking || ops.len {
+            shape.sequential
+        } else {
+            0
+        };
+        let init = part(sequential_kinds.clone(), sequential_max, 0, 0);
+        let post = part(sequential_kinds, sequential_max, 0, 900);
+        let parallel_kinds = kinds(ops, true);
+        let operations = shape.operations.max(1);
+        let fewest_operations = if shape.exact { operations } else { 1 };
+        let most_threads = shape.threads.max(2);
+        let fewest_threads = if shape.exact { most_threads } else { 2 };
+        let threads = (fewest_threads..=most_threads).prop_flat_map(move |threads| {
+            (0..threads)
+                .map(|thread| {
+                    let base = 100 * (thread + 1);
+                    part(parallel_kinds.clone(), operations, fewest_operations, base)
+                })
+                .collect::<Vec<_>>()
+        });
+        let capacities = if shape.capacities.is_empty() {
+            vec![0]
+        } else {
+            shape.capacities.clone()
+        };
+        (prop::sample::select(capacities), init, threads, post).prop_map(
+            |(capacity, init, threads, post)| Scenario {
+                capacity,
+                init,
+                threads,
+                post,
+            },
+        )
+    }
+}
+
+pub use generate::scenarios;

@@ -1,0 +1,258 @@
+//! The channels a Rust user would reach for instead of prodcons's queues, adapted once each,
+//! for every tool in the workspace:
+//!
+//! - for the pipelines ([`Implementation`]): each crate's channel behind
+//!   [`prodcons::channel`]'s traits, so that the library's own drivers run it and
+//!   `prodcons bench` compares queues, not drivers;
+//! - for the linearizability checker ([`targets`], [`shipped_bugs`], [`target`]): each
+//!   crate's channel as a [`prodcons_lincheck::Target`], including releases pinned with a
+//!   shipped bug beside their fixes.
+//!
+//! Not part of a loom build: the peers' crates are not built for loom, and a loom build's
+//! queues only run inside `loom::model`, where none of this runs. (The examples sit on the
+//! items: rustdoc reads these lines even in a loom build, which leaves the crate out.)
+#![cfg(not(loom))]
+
+mod checker;
+mod pipeline;
+mod shipped;
+
+use std::fmt;
+use std::str::FromStr;
+
+use prodcons::{Outcome, Params, Pipeline, PipelineError, Scheduler};
+use prodcons_lincheck::Target;
+
+pub use pipeline::{AsyncChannel, Crossbeam, Kanal, KanalAsync};
+
+/// One way to run `pc`: ours (the library's three, and the thread driver on
+/// crossbeam-channel), or a peer's.
+///
+/// ```
+/// # if prodcons::BUILT_WITH_LOOM { return; }
+/// use prodcons::Params;
+/// use prodcons_peers::Implementation;
+///
+/// let params = Params::new(1000, 50, 10).unwrap();
+/// for implementation in Implementation::ALL {
+///     let outcome = implementation.run(&params).unwrap();
+///     assert_eq!(outcome.computed_sum, 24_975_000);
+/// }
+/// assert_eq!("tasks-mt".parse::<Implementation>(), Ok(Implementation::TasksMt));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Implementation {
+    /// OS threads with [`BlockingQueue`](prodcons::BlockingQueue), like Python's `threading`.
+    Threads,
+    /// OS threads with crossbeam-channel (`unbounded()` for capacity 0).
+    Crossbeam,
+    /// Tasks with [`AsyncQueue`](prodcons::AsyncQueue) on tokio's current-thread runtime, like
+    /// asyncio's single event loop.
+    Tasks,
+    /// The same tasks on tokio's multi-thread runtime.
+    TasksMt,
+    /// Peer: OS threads with kanal's blocking channel (`unbounded()` for capacity 0).
+    Kanal,
+    /// Peer: tasks with async-channel on tokio's current-thread runtime.
+    AsyncChannel,
+    /// Peer: tasks with kanal's async channel on tokio's current-thread runtime.
+    KanalAsync,
+    /// Peer: tasks with async-channel on tokio's multi-thread runtime.
+    AsyncChannelMt,
+}
+
+impl Implementation {
+    /// Every implementation, ours then the peers, in the order the CLI lists them.
+    ///
+    /// ```
+    /// use prodcons_peers::Implementation;
+    ///
+    /// assert_eq!(Implementation::ALL[..4], Implementation::OURS);
+    /// assert_eq!(Implementation::ALL.len(), 8);
+    /// ```
+    pub const ALL: [Self; 8] = [
+        Self::Threads,
+        Self::Crossbeam,
+        Self::Tasks,
+        Self::TasksMt,
+        Self::Kanal,
+        Self::AsyncChannel,
+        Self::KanalAsync,
+        Self::AsyncChannelMt,
+    ];
+
+    /// Our four: the drivers with our queues, and the thread driver with crossbeam-channel.
+    ///
+    /// ```
+    /// use prodcons_peers::Implementation;
+    ///
+    /// assert!(Implementation::OURS.contains(&Implementation::Crossbeam));
+    /// assert!(!Implementation::OURS.contains(&Implementation::Kanal));
+    /// ```
+    pub const OURS: [Self; 4] = [Self::Threads, Self::Crossbeam, Self::Tasks, Self::TasksMt];
+
+    /// The name the CLI uses.
+    ///
+    /// ```
+    /// assert_eq!(prodcons_peers::Implementation::TasksMt.name(), "tasks-mt");
+    /// ```
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Threads => "threads",
+            Self::Crossbeam => "crossbeam",
+            Self::Tasks => "tasks",
+            Self::TasksMt => "tasks-mt",
+            Self::Kanal => "kanal",
+            Self::AsyncChannel => "async-channel",
+            Self::KanalAsync => "kanal-async",
+            Self::AsyncChannelMt => "async-channel-mt",
+        }
+    }
+
+    /// The library's [`Pipeline`] for it: the same drivers, with this implementation's channel.
+    ///
+    /// ```
+    /// # if prodcons::BUILT_WITH_LOOM { return; }
+    /// use prodcons::{Driver, Params};
+    /// use prodcons_peers::Implementation;
+    ///
+    /// let pipeline = Implementation::Kanal.pipeline();
+    /// assert_eq!((pipeline.name(), pipeline.driver()), ("kanal", Driver::Threads));
+    /// let (outcome, trace) = pipeline.run_traced(&Params::new(20, 3, 1).unwrap()).unwrap();
+    /// assert!(outcome.is_correct());
+    /// assert_eq!(trace.check(), Ok(()));
+    /// ```
+    pub fn pipeline(self) -> Pipeline {
+        let name = self.name();
+        match self {
+            Self::Threads => prodcons::Implementation::Threads.pipeline(),
+            Self::Tasks => prodcons::Implementation::Tasks.pipeline(),
+            Self::TasksMt => prodcons::Implementation::TasksMt.pipeline(),
+            Self::Crossbeam => {
+                Pipeline::on_threads::<Crossbeam>(name).preallocating("crossbeam-channel")
+            }
+            Self::Kanal => Pipeline::on_threads::<Kanal>(name).preallocating("kanal"),
+            Self::KanalAsync => Pipeline::on_tasks::<KanalAsync>(name, Scheduler::CurrentThread)
+                .preallocating("kanal"),
+            Self::AsyncChannel => {
+                Pipeline::on_tasks::<AsyncChannel>(name, Scheduler::CurrentThread)
+                    .preallocating("async-channel")
+            }
+            Self::AsyncChannelMt => {
+                Pipeline::on_tasks::<AsyncChannel>(name, Scheduler::MultiThread)
+                    .preallocating("async-channel")
+            }
+        }
+    }
+
+    /// Runs `pc` once: [`Pipeline::run`] on [`pipeline`](Self::pipeline).
+    ///
+    /// ```
+    /// # if prodcons::BUILT_WITH_LOOM { return; }
+    /// use prodcons::{Params, PipelineError};
+    /// use prodcons_peers::Implementation;
+    ///
+    /// let outcome = Implementation::KanalAsync.run(&Params::new(10, 3, 0).unwrap()).unwrap();
+    /// assert_eq!((outcome.computed_sum, outcome.expected_sum), (135, 135));
+    /// let huge = Params::new(1 << 25, 1, usize::MAX).unwrap();
+    /// assert!(matches!(
+    ///     Implementation::Kanal.run(&huge),
+    ///     Err(PipelineError::BoundTooLarge { .. })
+    /// ));
+    /// ```
+    pub fn run(self, params: &Params) -> Result<Outcome, PipelineError> {
+        self.pipeline().run(params)
+    }
+}
+
+impl fmt::Display for Implementation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The name given to [`Implementation::from_str`] is not one of [`Implementation::ALL`].
+///
+/// ```
+/// use prodcons_peers::{Implementation, UnknownImplementation};
+///
+/// assert_eq!("threads".parse::<Implementation>(), Ok(Implementation::Threads));
+/// let error = "fibers".parse::<Implementation>().unwrap_err();
+/// assert_eq!(error, UnknownImplementation("fibers".to_owned()));
+/// assert!(error.to_string().ends_with("threads, crossbeam, tasks, tasks-mt, kanal, \
+///     async-channel, kanal-async, async-channel-mt"));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnknownImplementation(pub String);
+
+impl fmt::Display for UnknownImplementation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names = Implementation::ALL.map(Implementation::name).join(", ");
+        write!(
+            f,
+            "unknown implementation {:?}; expected one of {names}",
+            self.0
+        )
+    }
+}
+
+impl std::error::Error for UnknownImplementation {}
+
+impl FromStr for Implementation {
+    type Err = UnknownImplementation;
+
+    fn from_str(name: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|implementation| implementation.name() == name)
+            .ok_or_else(|| UnknownImplementation(name.to_owned()))
+    }
+}
+
+/// Every target of the checker, ours first, then the peers, in the order
+/// `prodcons check --target all` lists them.
+///
+/// ```
+/// # if prodcons::BUILT_WITH_LOOM { return; }
+/// let names: Vec<_> = prodcons_peers::targets().iter().map(|t| t.name()).collect();
+/// assert_eq!(names[..4], ["blocking", "async-current", "async-multi", "crossbeam"]);
+/// ```
+pub fn targets() -> Vec<Box<dyn Target>> {
+    let mut targets = prodcons_lincheck::targets();
+    targets.extend(checker::targets());
+    targets.extend(shipped::targets());
+    targets
+}
+
+/// Releases of other crates that shipped with a known concurrency bug, pinned beside their
+/// fixed releases, and current ones with a known failure (kanal's async receive under
+/// cancellation). They are expected to fail.
+///
+/// ```
+/// # if prodcons::BUILT_WITH_LOOM { return; }
+/// for target in prodcons_peers::shipped_bugs() {
+///     assert!(prodcons_peers::target(target.name()).is_some());
+/// }
+/// ```
+pub fn shipped_bugs() -> Vec<Box<dyn Target>> {
+    let mut bugs = checker::shipped_bugs();
+    bugs.extend(shipped::shipped_bugs());
+    bugs
+}
+
+/// The target called `name`, if there is one: among [`targets`], [`shipped_bugs`], or the
+/// seeded bug.
+///
+/// ```
+/// # if prodcons::BUILT_WITH_LOOM { return; }
+/// assert!(prodcons_peers::target("seeded-bug").is_some());
+/// assert!(prodcons_peers::target("no-such-queue").is_none());
+/// ```
+pub fn target(name: &str) -> Option<Box<dyn Target>> {
+    prodcons_lincheck::target(name).or_else(|| {
+        targets()
+            .into_iter()
+            .chain(shipped_bugs())
+            .find(|target| target.name() == name)
+    })
+}
