@@ -52,6 +52,10 @@ pub trait Sender<T>: Clone + Send + 'static {
     fn try_put(&self, item: T) -> Result<Result<(), T>, Closed>;
     /// How many items the channel holds now; traced runs check it against the capacity.
     fn len(&self) -> usize;
+    /// Whether the channel holds no item now.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
     /// Releases every worker blocked on this channel, on either end.
     fn close(&self);
 }
@@ -98,6 +102,10 @@ pub trait AsyncSender<T>: Clone + Send + Sync + 'static {
     fn try_put(&self, item: T) -> Result<Result<(), T>, Closed>;
     /// How many items the channel holds now; traced runs check it against the capacity.
     fn len(&self) -> usize;
+    /// Whether the channel holds no item now.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
     /// Releases every task waiting on this channel, on either end.
     fn close(&self);
 }

@@ -20,14 +20,15 @@ use prodcons::{Params, PipelineError};
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum BenchError {
-    /// `--runs 0`: there would be nothing to take a median of.
-    #[error("--runs must be at least 1")]
+    /// [`Sweep::runs`](crate::Sweep::runs) is 0: there would be nothing to take a median of.
+    #[error("a sweep needs at least one run of each contender on each cell, and runs is 0")]
     NoRuns,
-    /// A list such as `--prods-cons` or `--impl` was empty.
-    #[error("{0} needs at least one value")]
+    /// One of the sweep's lists is empty; the field is named (`prods_cons`, `capacities`,
+    /// `contenders` or `variants`).
+    #[error("the sweep's {0} list is empty; it needs at least one value")]
     EmptyList(&'static str),
     /// The baseline of the ratio column is not among the contenders.
-    #[error("the baseline {0} is not among the implementations being run; add it to --impl")]
+    #[error("the baseline {0} is not among the sweep's contenders")]
     BaselineNotRun(Contender),
     /// A cell's parameters are invalid, such as an expected sum that overflows.
     #[error(transparent)]

@@ -114,16 +114,16 @@ impl Sweep {
     ///
     /// assert!(Sweep::quick().check().is_ok());
     /// let none = Sweep { contenders: vec![], ..Sweep::quick() };
-    /// assert!(matches!(none.check(), Err(BenchError::EmptyList("--impl"))));
+    /// assert!(matches!(none.check(), Err(BenchError::EmptyList("contenders"))));
     /// ```
     pub fn check(&self) -> Result<(), BenchError> {
         if self.runs == 0 {
             return Err(BenchError::NoRuns);
         }
         for (list, empty) in [
-            ("--prods-cons", self.prods_cons.is_empty()),
-            ("--capacity", self.capacities.is_empty()),
-            ("--impl", self.contenders.is_empty()),
+            ("prods_cons", self.prods_cons.is_empty()),
+            ("capacities", self.capacities.is_empty()),
+            ("contenders", self.contenders.is_empty()),
             ("variants", self.variants.is_empty()),
         ] {
             if empty {

@@ -10,6 +10,8 @@
 // A loom build's queues only run inside `loom::model`, so in such a build the command is
 // only `main`, which says so; its dependencies are not even built (Cargo.toml).
 #[cfg(not(loom))]
+mod advice;
+#[cfg(not(loom))]
 mod args;
 #[cfg(not(loom))]
 mod bench;
@@ -61,7 +63,15 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(failure) => {
-            let _ = writeln!(io::stderr(), "error: {failure}");
+            // One line, the command's advice after the error's own words.
+            let hint = match &failure {
+                run::Failure::Pipeline(error) => advice::for_pipeline(error),
+                _ => None,
+            };
+            let hint = hint
+                .map(|hint| format!(" (hint: {hint})"))
+                .unwrap_or_default();
+            let _ = writeln!(io::stderr(), "error: {failure}{hint}");
             ExitCode::FAILURE
         }
     }

@@ -183,6 +183,8 @@ fn more_threads_than_the_os_allows_is_one_line_and_exit_one() {
             stderr.contains("20000000 threads were asked for"),
             "{stderr}"
         );
+        // The library's message names no flag; the command adds the one that avoids it.
+        assert!(stderr.contains("(hint: use --impl tasks"), "{stderr}");
     }
 }
 
@@ -220,6 +222,7 @@ fn a_run_that_cannot_fit_in_memory_is_one_line_and_exit_one() {
             stderr.contains("is available; use a capacity such as 1000"),
             "{stderr}"
         );
+        assert!(stderr.contains("(hint: use --impl threads"), "{stderr}");
     }
 }
 
