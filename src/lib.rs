@@ -59,7 +59,7 @@ pub use pipeline::channel;
 pub use pipeline::{
     Counts, Driver, Faults, Implementation, InvariantViolation, MAX_PREALLOCATED_BOUND,
     MemoryShortfall, Outcome, Params, Pipeline, PipelineError, Role, Scheduler, SpawnOrder, Tag,
-    Trace, UnknownImplementation, UnknownSpawnOrder, WORKER_STACK_SIZE, python_round3,
+    Trace, UnknownImplementation, UnknownSpawnOrder, WORKER_STACK_SIZE,
 };
 pub use queue::{
     AsyncQueue, BlockingQueue, Get, GetError, Put, PutError, TryGetError, TryPutError,

@@ -33,7 +33,7 @@ use std::str::FromStr;
 pub use counting::Counts;
 pub use error::{MemoryShortfall, PipelineError, Role};
 pub use faults::Faults;
-pub use outcome::{Outcome, python_round3};
+pub use outcome::Outcome;
 pub use params::Params;
 pub use spawn_order::{SpawnOrder, UnknownSpawnOrder};
 pub use tasks::Scheduler;

@@ -360,7 +360,6 @@ impl<T> AsyncQueue<T> {
     /// Only in a `--cfg loom` build, for the loom models: a future polled for no reason must
     /// check again and keep its place in line.
     #[cfg(loom)]
-    #[doc(hidden)]
     pub fn wake_spuriously(&self) {
         let state = self.lock();
         let wakers: Vec<Waker> = state

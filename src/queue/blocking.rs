@@ -355,7 +355,6 @@ impl<T> BlockingQueue<T> {
     /// loom models call this from a thread of their own, at every point loom can place it, to
     /// check that each wait re-checks its condition before going on.
     #[cfg(loom)]
-    #[doc(hidden)]
     pub fn wake_spuriously(&self) {
         self.not_empty.notify_all();
         self.not_full.notify_all();
