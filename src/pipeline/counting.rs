@@ -15,7 +15,7 @@ use super::trace::Probe;
 // observe the model rather than take part in it.
 
 /// What a counted run saw of its buffer, made by
-/// [`Implementation::run_counted`](crate::Implementation::run_counted).
+/// [`Pipeline::run_counted`](crate::Pipeline::run_counted).
 ///
 /// A *wait* is a `put` that found the buffer full, or a `get` that found it empty, so that it
 /// could not complete at once. It then parked its thread, or returned `Pending` to its

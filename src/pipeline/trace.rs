@@ -163,7 +163,7 @@ impl Probe for Recorder {
 /// What a traced run saw: every consumer's items in the order it took them, and the most items
 /// the buffer was seen to hold.
 ///
-/// Made by [`Implementation::run_traced`](crate::Implementation::run_traced); judged by
+/// Made by [`Pipeline::run_traced`](crate::Pipeline::run_traced); judged by
 /// [`check`](Trace::check).
 ///
 /// ```

@@ -14,7 +14,7 @@ use prodcons_peers::Implementation;
 /// What one counted run of a contender on a cell saw, from a fresh process.
 ///
 /// A wait is a put that found the buffer full or a get that found it empty (see
-/// [`Counts`](crate::Counts)); the Python references count them the same way. Context switches
+/// [`Counts`](prodcons::Counts)); the Python references count them the same way. Context switches
 /// come from `getrusage` around the run, for every thread of the process. Resident memory is
 /// the process's peak, with what it held before the run began beside it.
 ///
