@@ -1,9 +1,36 @@
 //! The one place synchronization primitives come from.
 //!
-//! A normal build uses `std`, and parking_lot for the lock and condition variables (`sync`
+//! A normal build uses `std`, and parking_lot for the lock and condition variables ([`sync`]
 //! says why); a build with `RUSTFLAGS="--cfg loom"` uses loom's mocks, so that the loom models
 //! in `tests/loom_*.rs` explore every interleaving of the real queue code. The modules mirror
 //! std's paths: write `crate::loom::sync::Mutex` where you would write `std::sync::Mutex`.
+//!
+//! Under loom, `Mutex`, `Condvar`, `Arc`, the atomics and `thread` are loom's, and the async
+//! queue's [`SpinLock`](sync::SpinLock) becomes loom's `Mutex`. The queue code does not change:
+//! all of it gets its primitives from here, so the loom build runs the same queue code as the
+//! normal build. Two speed-ups are compiled out under loom, because they only decide how long
+//! to wait, never what happens: the blocking queue's spin-and-yield phase (a blocked operation
+//! makes one attempt under the lock, then waits, as before the phase existed) and the lock-free
+//! length hint that phase reads (both in `queue::backoff`). A loom build also has a
+//! `wake_spuriously` hook on both queues, which wakes every waiter without changing anything:
+//! loom's `Condvar` never wakes spuriously on its own, and a `get` that used `if` instead of
+//! `while` would otherwise pass.
+//!
+//! loom's primitives only work inside `loom::model`; anywhere else they panic. So a
+//! `--cfg loom` build can run only loom models, and every kind of code is set up for that:
+//!
+//! - The loom models (`tests/loom_*.rs`, and the checker's in `crates/lincheck/tests`) are
+//!   gated by `#![cfg(loom)]`; in a normal build they compile to nothing.
+//! - The other integration tests are gated by `#![cfg(not(loom))]`: they use the queues
+//!   outside a model.
+//! - Unit tests that use no primitive (the waiter line, the expected-sum arithmetic, the
+//!   elapsed-time format) run in both builds.
+//! - The tool crates are empty, and the `prodcons` binary says it cannot run.
+//! - Doctests cannot see the flag: cargo passes `RUSTFLAGS` to rustc but not to rustdoc, so
+//!   `cfg(loom)` is false inside an example, which still links the loom-built library. So
+//!   every example that touches a queue starts with the hidden line
+//!   `# if prodcons::BUILT_WITH_LOOM { return; }` (`return Ok(());` where it uses `?`), and
+//!   returns at once in a loom build. A plain `cargo test` checks the examples.
 
 #[cfg(not(loom))]
 use ::std::{sync as backend_sync, thread as backend_thread};

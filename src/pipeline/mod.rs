@@ -11,6 +11,35 @@
 //! only then is every worker joined or awaited, so that nothing outlives a run, failed or not.
 //! A worker that panics, or a spawn the OS refuses, closes both queues so that every other
 //! worker is released, and the run returns a typed [`PipelineError`].
+//!
+//! **Start order.** Both drivers start the workers in the order [`SpawnOrder`] gives: by
+//! default the assignment's, every producer and then every consumer. So at capacity 0 the task
+//! driver on one thread queues every item before the first consumer runs, as asyncio does.
+//! [`SpawnOrder::Paired`], each producer with its consumer, is a named variant, never the
+//! default.
+//!
+//! **Workers.** Thread workers get [`WORKER_STACK_SIZE`] stacks (256 KiB) rather than std's
+//! 2 MiB, which the kernel backs with a huge page that it must zero. Every worker carries a
+//! guard ([`release`]): if it stops early (it panics, finds its queue closed, or is dropped as
+//! a task), the guard closes the worker's queues, so one failure releases every other worker
+//! instead of leaving them blocked. Before it starts anything, a run is refused when the OS
+//! has no room for its threads ([`os_limits`]) or when it is certain to queue more than the
+//! memory available ([`memory`]): running out of memory-map slots makes std abort the whole
+//! process inside the new thread, where a refusal is a typed error.
+//!
+//! **Timing.** The clock stops where the assignment's stops: once the main side has read every
+//! consumer's sum. The threading program never joins its threads; ours joins every one, but
+//! after the clock. The coroutine program awaits the producers, then the consumers, then reads
+//! the sums, and so does the task driver, inside the timed part. For tasks the clock starts
+//! inside the runtime, because the assignment times `await pc(...)` on an event loop that is
+//! already running.
+//!
+//! **Counting and tracing.** [`Pipeline::run_counted`] makes every put and get try first
+//! without waiting, so the run can count those that had to wait, and samples the buffer's
+//! length after every put ([`counting`]). [`Pipeline::run_traced`] tags each item with its
+//! producer and sequence number, so that [`Trace::check`] can judge I1 to I4. The probe that
+//! does either is a type parameter of the drivers; in an ordinary run its checks are constants
+//! that compile away.
 
 pub mod channel;
 mod counting;

@@ -2,7 +2,7 @@
 //! times every implementation against the others (`bench`), and checks queues for
 //! linearizability (`check`).
 //!
-//! Argument parsing is in [`args`], the `run` command in [`run`], `bench` in [`bench`] and
+//! Argument parsing is in [`args`], the `run` command in [`run`], `bench` in [`bench`](mod@bench) and
 //! `check` in [`check`].
 
 #![forbid(unsafe_code)]
