@@ -9,7 +9,9 @@ use std::time::{Duration, Instant};
 use clap::Args;
 use clap::builder::PossibleValuesParser;
 use indicatif::{ProgressBar, ProgressStyle};
-use prodcons_lincheck::{Outcome, Plan, Shape, Target, Watch, check, check_target, scenarios};
+use prodcons_lincheck::{
+    Conclusion, Outcome, Plan, Shape, Target, Verdict, Watch, check, check_target, scenarios,
+};
 use prodcons_peers::{shipped_bugs, target, targets};
 use proptest::strategy::{Strategy, ValueTree};
 use proptest::test_runner::TestRunner;
@@ -47,6 +49,12 @@ pub(crate) struct CheckArgs {
     /// Search steps per history before its verdict is "unknown".
     #[arg(long, value_name = "STEPS", default_value_t = 100_000, value_parser = clap::value_parser!(u64).range(1..))]
     budget: u64,
+
+    /// Histories per target that may go without a verdict (the search ran out of budget)
+    /// before the target is reported INCONCLUSIVE and the command exits with 3. An unknown
+    /// verdict is never a pass: by default, none is allowed.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    max_unknown: u64,
 
     /// Milliseconds without progress before blocked operations are released.
     #[arg(long, value_name = "MS", default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..))]
@@ -145,43 +153,66 @@ pub(crate) fn main(args: &CheckArgs) -> ExitCode {
         outcomes.push(outcome);
     }
     bar.finish_and_clear();
-    let failed = outcomes.iter().any(|outcome| !outcome.passed());
-    match print(&chosen, &outcomes) {
+    let conclusions: Vec<Conclusion> = outcomes
+        .iter()
+        .map(|outcome| outcome.conclusion(args.max_unknown))
+        .collect();
+    match print(&chosen, &outcomes, &conclusions) {
         Err(error) if error.kind() != io::ErrorKind::BrokenPipe => {
             eprintln!("error: could not write the output: {error}");
             return ExitCode::FAILURE;
         }
         _ => {}
     }
-    if failed {
+    exit_code(&conclusions)
+}
+
+/// 1 if any target broke its contract, else 3 if any sweep was inconclusive, else 0. (2 is
+/// clap's, for bad arguments.)
+fn exit_code(conclusions: &[Conclusion]) -> ExitCode {
+    if conclusions.contains(&Conclusion::Violation) {
         ExitCode::FAILURE
+    } else if conclusions.contains(&Conclusion::Inconclusive) {
+        ExitCode::from(INCONCLUSIVE)
     } else {
         ExitCode::SUCCESS
     }
 }
 
-fn print(chosen: &[Box<dyn Target>], outcomes: &[Outcome]) -> io::Result<()> {
+/// The exit code of a check that found no violation but could not judge every history.
+const INCONCLUSIVE: u8 = 3;
+
+fn print(
+    chosen: &[Box<dyn Target>],
+    outcomes: &[Outcome],
+    conclusions: &[Conclusion],
+) -> io::Result<()> {
     let mut out = io::stdout().lock();
+    // Every history is counted once, as passed, unknown or failed (shrinking reruns failures).
     writeln!(
         out,
-        "{:<26} {:>9} {:>9} {:>8} {:>7} {:>8}  verdict",
-        "target", "scenarios", "histories", "released", "unknown", "seconds"
+        "{:<26} {:>9} {:>9} {:>9} {:>7} {:>6} {:>8} {:>8}  verdict",
+        "target", "scenarios", "histories", "passed", "unknown", "failed", "released", "seconds"
     )?;
-    for outcome in outcomes {
-        let verdict = if outcome.passed() {
-            "linearizable"
-        } else {
-            "VIOLATION"
-        };
+    for (outcome, conclusion) in outcomes.iter().zip(conclusions) {
         writeln!(
             out,
-            "{:<26} {:>9} {:>9} {:>8} {:>7} {:>8.1}  {verdict}",
+            "{:<26} {:>9} {:>9} {:>9} {:>7} {:>6} {:>8} {:>8.1}  {conclusion}",
             outcome.target,
             outcome.scenarios,
             outcome.histories,
-            outcome.released,
+            outcome.passes,
             outcome.unknown,
+            outcome.violations,
+            outcome.released,
             outcome.elapsed.as_secs_f64()
+        )?;
+    }
+    if conclusions.contains(&Conclusion::Inconclusive) {
+        writeln!(
+            out,
+            "\nINCONCLUSIVE: some histories went without a verdict (more than --max-unknown); \
+             raise --budget, or shorten the scenarios with --threads and --operations"
         )?;
     }
     for (target, outcome) in chosen.iter().zip(outcomes) {
@@ -217,7 +248,7 @@ fn bench_throughput(args: &CheckArgs) -> ExitCode {
     };
     let mut histories = Vec::new();
     let start = Instant::now();
-    let mut failures = 0u64;
+    let (mut failures, mut unknown) = (0u64, 0u64);
     while start.elapsed().as_secs_f64() < seconds {
         let Ok(tree) = strategy.new_tree(&mut runner) else {
             break;
@@ -226,6 +257,7 @@ fn bench_throughput(args: &CheckArgs) -> ExitCode {
         let history = target.run(&scenario, &watch);
         let verdict = check(&target.spec(scenario.capacity), &history, args.budget);
         failures += u64::from(verdict.is_fail());
+        unknown += u64::from(matches!(verdict, Verdict::Unknown { .. }));
         histories.push((scenario.capacity, history));
     }
     let run_elapsed = start.elapsed().as_secs_f64();
@@ -248,6 +280,10 @@ fn bench_throughput(args: &CheckArgs) -> ExitCode {
     if failures > 0 {
         eprintln!("error: {failures} histories were not linearizable");
         return ExitCode::FAILURE;
+    }
+    if unknown > args.max_unknown {
+        eprintln!("error: {unknown} histories went without a verdict; raise --budget");
+        return ExitCode::from(INCONCLUSIVE);
     }
     ExitCode::SUCCESS
 }

@@ -21,11 +21,21 @@ use super::history::{Entry, History};
 use super::spec::{Ret, Spec, State};
 
 /// How many operations one history may hold: the set of linearized ones is a `u64` mask.
-/// A longer history is `Unknown`.
+/// A longer history is `Unknown`, in every build (no mask is built for it).
 ///
 /// ```
 /// # if prodcons::BUILT_WITH_LOOM { return; }
-/// assert_eq!(prodcons_lincheck::MAX_OPERATIONS, 64);
+/// use prodcons_lincheck::{check, Entry, History, MAX_OPERATIONS, Op, Part, Ret, Spec, Verdict};
+///
+/// assert_eq!(MAX_OPERATIONS, 64);
+/// let entries = (0..=MAX_OPERATIONS as u32)
+///     .map(|i| {
+///         let at = 2 * u64::from(i);
+///         Entry::new(Part::Thread(0), Op::TryPut(i), at, Some((at + 1, Ret::Ok)))
+///     })
+///     .collect();
+/// let too_long = History::new(entries);
+/// assert_eq!(check(&Spec::new(0), &too_long, 1_000_000), Verdict::Unknown { steps: 0 });
 /// ```
 pub const MAX_OPERATIONS: usize = 64;
 
@@ -152,7 +162,16 @@ pub struct Failure {
 /// ```
 pub fn check(spec: &Spec, history: &History, budget: u64) -> Verdict {
     let judged: Vec<Judged> = history.entries().iter().map(Judged::from_entry).collect();
-    Search::new(spec, &judged, budget).run(history.entries().to_vec())
+    search(spec, &judged, budget, history)
+}
+
+/// Runs the search on `judged`, the operations of `history`; a history too long for the
+/// search's `u64` masks is [`Verdict::Unknown`], before any mask is built.
+fn search(spec: &Spec, judged: &[Judged], budget: u64, history: &History) -> Verdict {
+    if judged.len() > MAX_OPERATIONS {
+        return Verdict::Unknown { steps: 0 };
+    }
+    Search::new(spec, judged, budget).run(history.entries().to_vec())
 }
 
 /// Whether `history` could still become linearizable: like [`check`], except that an
@@ -182,7 +201,7 @@ pub fn check_prefix(spec: &Spec, history: &History, budget: u64) -> Verdict {
             ..Judged::from_entry(entry)
         })
         .collect();
-    Search::new(spec, &judged, budget).run(history.entries().to_vec())
+    search(spec, &judged, budget, history)
 }
 
 /// One operation as the search sees it.
@@ -250,10 +269,8 @@ impl<'a> Search<'a> {
         }
     }
 
+    /// Runs the search; [`search`] has checked that the masks can hold every operation.
     fn run(mut self, entries: Vec<Entry>) -> Verdict {
-        if self.ops.len() > MAX_OPERATIONS {
-            return Verdict::Unknown { steps: 0 };
-        }
         match self.explore(0, self.spec.initial()) {
             None => Verdict::Unknown { steps: self.steps },
             Some(true) => Verdict::Pass { steps: self.steps },

@@ -53,14 +53,14 @@ impl Default for Plan {
 ///
 /// ```
 /// # if prodcons::BUILT_WITH_LOOM { return; }
-/// use prodcons_lincheck::{Plan, check_target, target};
+/// use prodcons_lincheck::{Conclusion, Plan, check_target, target};
 ///
-/// let plan = Plan { scenarios: 5, runs: 2, ..Plan::default() };
+/// let plan = Plan { scenarios: 30, runs: 5, ..Plan::default() };
 /// let outcome = check_target(&*target("seeded-bug").unwrap(), &plan, &|_| {});
-/// if let Some((scenario, report)) = &outcome.failure {
-///     assert!(report.contains("Why it fails"));
-///     assert!(scenario.threads.len() >= 2);
-/// }
+/// let (scenario, report) = outcome.failure.as_ref().expect("the seeded bug is found");
+/// assert!(report.contains("Why it fails"));
+/// assert!(!scenario.threads.is_empty());
+/// assert_eq!(outcome.conclusion(0), Conclusion::Violation);
 /// ```
 #[derive(Clone, Debug)]
 pub struct Outcome {
@@ -70,8 +70,13 @@ pub struct Outcome {
     pub scenarios: u64,
     /// Histories checked.
     pub histories: u64,
-    /// Histories whose check ran out of budget.
+    /// Histories the check found linearizable.
+    pub passes: u64,
+    /// Histories whose check ran out of budget, or were too long to search: neither a pass nor
+    /// a violation.
     pub unknown: u64,
+    /// Histories no order explains, counting those of the scenarios tried while shrinking.
+    pub violations: u64,
     /// Histories in which blocked operations had to be released.
     pub released: u64,
     /// Wall time.
@@ -81,17 +86,84 @@ pub struct Outcome {
 }
 
 impl Outcome {
-    /// Whether every history checked passed or was unknown.
+    /// Whether every history checked was found linearizable: no violation, and no history
+    /// whose verdict the check could not reach.
     ///
     /// ```
     /// # if prodcons::BUILT_WITH_LOOM { return; }
-    /// use prodcons_lincheck::{Plan, check_target, target};
+    /// use std::time::Duration;
+    /// use prodcons_lincheck::{Plan, Watch, check_target, target};
     ///
     /// let plan = Plan { scenarios: 2, runs: 2, ..Plan::default() };
-    /// assert!(check_target(&*target("blocking").unwrap(), &plan, &|_| {}).passed());
+    /// let outcome = check_target(&*target("blocking").unwrap(), &plan, &|_| {});
+    /// assert!(outcome.passed());
+    /// assert_eq!(outcome.passes, outcome.histories);
+    /// assert_eq!((outcome.unknown, outcome.violations), (0, 0));
+    ///
+    /// // With a budget of one search step, no verdict is reached, and that is no pass. (Nor
+    /// // can the runner's own look at a stuck run decide, so it waits out the hang limit.)
+    /// let watch = Watch { budget: 1, hang_limit: Duration::from_millis(50), ..Watch::default() };
+    /// let starved = Plan { watch, ..plan };
+    /// let outcome = check_target(&*target("blocking").unwrap(), &starved, &|_| {});
+    /// assert!(outcome.failure.is_none() && outcome.unknown > 0);
+    /// assert!(!outcome.passed());
     /// ```
     pub fn passed(&self) -> bool {
-        self.failure.is_none()
+        self.conclusion(0) == Conclusion::Linearizable
+    }
+
+    /// What the sweep concluded, when up to `max_unknown` histories may go without a verdict.
+    /// A violation is found whatever the unknowns; with more unknowns than allowed, the sweep
+    /// is inconclusive, never a pass.
+    ///
+    /// ```
+    /// # if prodcons::BUILT_WITH_LOOM { return; }
+    /// use std::time::Duration;
+    /// use prodcons_lincheck::{Conclusion, Plan, Watch, check_target, target};
+    ///
+    /// let watch = Watch { budget: 1, hang_limit: Duration::from_millis(50), ..Watch::default() };
+    /// let starved = Plan { scenarios: 2, runs: 2, watch, ..Plan::default() };
+    /// let outcome = check_target(&*target("blocking").unwrap(), &starved, &|_| {});
+    /// assert_eq!(outcome.conclusion(0), Conclusion::Inconclusive);
+    /// assert_eq!(outcome.conclusion(outcome.unknown), Conclusion::Linearizable);
+    /// ```
+    pub fn conclusion(&self, max_unknown: u64) -> Conclusion {
+        if self.failure.is_some() {
+            Conclusion::Violation
+        } else if self.unknown > max_unknown {
+            Conclusion::Inconclusive
+        } else {
+            Conclusion::Linearizable
+        }
+    }
+}
+
+/// What a sweep of one target concluded: [`Outcome::conclusion`].
+///
+/// ```
+/// use prodcons_lincheck::Conclusion;
+///
+/// assert_eq!(Conclusion::Inconclusive.to_string(), "INCONCLUSIVE");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Conclusion {
+    /// Every history was explained by some order of its operations (or at most the allowed
+    /// number went without a verdict).
+    Linearizable,
+    /// A history no order explains; the outcome's `failure` shows it.
+    Violation,
+    /// No violation was found, but more histories than allowed went without a verdict: the
+    /// sweep did not cover what it set out to.
+    Inconclusive,
+}
+
+impl std::fmt::Display for Conclusion {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Linearizable => "linearizable",
+            Self::Violation => "VIOLATION",
+            Self::Inconclusive => "INCONCLUSIVE",
+        })
     }
 }
 
@@ -108,8 +180,14 @@ impl Outcome {
 /// ```
 pub fn check_target(target: &dyn Target, plan: &Plan, progress: &dyn Fn(u64)) -> Outcome {
     let start = Instant::now();
-    let (scenarios_run, histories, unknown, released) =
-        (Cell::new(0), Cell::new(0), Cell::new(0), Cell::new(0));
+    let (scenarios_run, histories, passes, unknown, violations, released) = (
+        Cell::new(0),
+        Cell::new(0),
+        Cell::new(0),
+        Cell::new(0),
+        Cell::new(0),
+        Cell::new(0),
+    );
     let last_failure: RefCell<Option<(Scenario, String)>> = RefCell::new(None);
     let config = Config {
         cases: plan.scenarios,
@@ -139,9 +217,10 @@ pub fn check_target(target: &dyn Target, plan: &Plan, progress: &dyn Fn(u64)) ->
             histories.set(histories.get() + 1);
             progress(histories.get());
             match check(&spec, &history, plan.watch.budget) {
-                Verdict::Pass { .. } => {}
+                Verdict::Pass { .. } => passes.set(passes.get() + 1),
                 Verdict::Unknown { .. } => unknown.set(unknown.get() + 1),
                 Verdict::Fail(failure) => {
+                    violations.set(violations.get() + 1);
                     let text = report(&scenario, &history, &failure);
                     *last_failure.borrow_mut() = Some((scenario, text));
                     return Err(TestCaseError::fail("not linearizable"));
@@ -169,7 +248,9 @@ pub fn check_target(target: &dyn Target, plan: &Plan, progress: &dyn Fn(u64)) ->
         target: target.name(),
         scenarios: scenarios_run.get(),
         histories: histories.get(),
+        passes: passes.get(),
         unknown: unknown.get(),
+        violations: violations.get(),
         released: released.get(),
         elapsed: start.elapsed(),
         failure,

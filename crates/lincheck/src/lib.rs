@@ -38,7 +38,7 @@ mod stress;
 mod targets;
 
 pub use checker::{Failure, FailureKind, MAX_OPERATIONS, Verdict, check, check_prefix};
-pub use driver::{Outcome, Plan, check_target};
+pub use driver::{Conclusion, Outcome, Plan, check_target};
 pub use history::{Clock, Entry, History, Part};
 pub use report::{report, scenario_table};
 pub use scenario::scenarios;
