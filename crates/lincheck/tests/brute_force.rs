@@ -1,0 +1,297 @@
+#![cfg(not(loom))] // A loom build's primitives only work inside `loom::model`.
+//! The checker against brute force: on thousands of small generated histories (up to 8
+//! operations, capacities 0 to 2, pending and cancelled operations among them), `check` and
+//! `check_prefix` must give the verdict that trying every order gives, and must never be
+//! `Unknown` with a budget far larger than any of these searches needs.
+//!
+//! The oracle below shares nothing with the checker but the specification's `step` and
+//! `blocks`: no memoization, no masks, no dead-end bookkeeping, just every order of the
+//! operations that real time allows. Half the histories are made linearizable by
+//! construction and then, half the time, one result is changed, so both verdicts are common.
+
+use prodcons_lincheck::{
+    Entry, FailureKind, History, Op, Part, Ret, Spec, Verdict, check, check_prefix,
+};
+use proptest::prelude::*;
+use proptest::test_runner::{Config, TestRunner};
+
+/// More search steps than 8 operations can ever take: any `Unknown` is a checker bug.
+const BUDGET: u64 = 10_000_000;
+
+/// How many histories each property judges.
+const CASES: u32 = 4000;
+
+/// Whether some order of `entries` explains them, as `check` (`prefix: false`) or
+/// `check_prefix` (`prefix: true`) defines it, found by trying every order real time allows.
+/// With `prefix: false` it also says whether the completed operations alone could be
+/// explained, which tells a lost wakeup from a history that is not linearizable.
+fn brute_force(spec: &Spec, entries: &[Entry], prefix: bool) -> (bool, bool) {
+    let mut placed = vec![false; entries.len()];
+    let mut explained_completed = false;
+    let found = extend(
+        spec,
+        entries,
+        prefix,
+        &mut placed,
+        &spec.initial(),
+        &mut explained_completed,
+    );
+    (found, explained_completed)
+}
+
+fn extend(
+    spec: &Spec,
+    entries: &[Entry],
+    prefix: bool,
+    placed: &mut [bool],
+    state: &prodcons_lincheck::State,
+    explained_completed: &mut bool,
+) -> bool {
+    let completed_all = entries
+        .iter()
+        .zip(placed.iter())
+        .all(|(entry, &placed)| placed || entry.response.is_none());
+    if completed_all {
+        *explained_completed = true;
+        // An operation that never returned must be blocked where the others left the queue,
+        // unless it is a prefix check, where it may yet return.
+        let blocked = entries
+            .iter()
+            .zip(placed.iter())
+            .filter(|(entry, placed)| entry.response.is_none() && !**placed)
+            .all(|(entry, _)| spec.blocks(state, entry.op));
+        if prefix || blocked {
+            return true;
+        }
+    }
+    for next in 0..entries.len() {
+        if placed[next] {
+            continue;
+        }
+        let entry = entries[next];
+        // Only a prefix check may place an operation that never returned.
+        if entry.response.is_none() && !prefix {
+            continue;
+        }
+        // Real time: every operation that returned before this one began comes first.
+        let waits_for_another = entries
+            .iter()
+            .zip(placed.iter())
+            .any(|(other, &done)| !done && other.response.is_some_and(|(at, _)| at < entry.invoke));
+        if waits_for_another {
+            continue;
+        }
+        let mut after = state.clone();
+        let fits = match entry.response {
+            Some((_, Ret::Cancelled)) if entry.op.is_cancelled() => true,
+            Some((_, ret)) => spec.step(&mut after, entry.op) == Some(ret),
+            None => spec.step(&mut after, entry.op).is_some(),
+        };
+        if fits {
+            placed[next] = true;
+            let found = extend(spec, entries, prefix, placed, &after, explained_completed);
+            placed[next] = false;
+            if found {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// One operation of a generated history, before its times are chosen.
+#[derive(Clone, Copy, Debug)]
+struct Planned {
+    op: Op,
+    /// How far before and after its linearization point it began and returned.
+    before: u64,
+    after: u64,
+    /// Whether it never returns (a `put` or `get` that had to block, and sometimes others).
+    pending: bool,
+}
+
+/// Operations with distinct values, so that a `Got` names the put it came from.
+fn any_op(value: u32) -> impl Strategy<Value = Op> {
+    prop_oneof![
+        3 => Just(Op::Put(value)),
+        3 => Just(Op::Get),
+        2 => Just(Op::TryPut(value)),
+        2 => Just(Op::TryGet),
+        1 => Just(Op::Close),
+        1 => Just(Op::Len),
+        1 => Just(Op::CancelledGet),
+        1 => Just(Op::CancelledPut(value)),
+    ]
+}
+
+fn any_ret() -> impl Strategy<Value = Ret> {
+    prop_oneof![
+        Just(Ret::Ok),
+        (0..8u32).prop_map(Ret::Got),
+        Just(Ret::Full),
+        Just(Ret::Empty),
+        Just(Ret::Closed),
+        (0..4usize).prop_map(Ret::Len),
+        Just(Ret::Cancelled),
+    ]
+}
+
+/// A history made by running the operations one by one on the specification in a random
+/// order, giving each an interval around its turn, and then, half the time, changing one
+/// result or the time of one operation, which may or may not leave it linearizable.
+fn histories() -> impl Strategy<Value = (usize, History)> {
+    let ops = (1..=8usize).prop_flat_map(|count| {
+        (0..count as u32)
+            .map(|value| {
+                (any_op(value), 0..25u64, 0..25u64, prop::bool::weighted(0.1)).prop_map(
+                    |(op, before, after, pending)| Planned {
+                        op,
+                        before,
+                        after,
+                        pending,
+                    },
+                )
+            })
+            .collect::<Vec<_>>()
+    });
+    (
+        0..=2usize,
+        ops,
+        any::<bool>(),
+        any::<prop::sample::Index>(),
+        any_ret(),
+        0..120u64,
+    )
+        .prop_map(|(capacity, planned, tamper, which, ret, shift)| {
+            let spec = Spec::new(capacity);
+            let mut state = spec.initial();
+            let mut entries = Vec::new();
+            for (turn, plan) in planned.iter().enumerate() {
+                // Turns are 10 ticks apart and an interval reaches up to 24 ticks either side
+                // of its turn, so it may overlap up to two turns on each side.
+                let point = 30 + 10 * turn as u64;
+                let invoke = point - plan.before;
+                let mut after = state.clone();
+                let response = match spec.step(&mut after, plan.op) {
+                    // Blocked at its turn: it never returns and never takes effect.
+                    None => None,
+                    Some(_) if plan.pending && !plan.op.is_cancelled() => {
+                        // A pending operation that had not taken effect yet.
+                        None
+                    }
+                    Some(ret) => {
+                        state = after;
+                        Some((point + plan.after, ret))
+                    }
+                };
+                let response = match (plan.op.is_cancelled(), response) {
+                    // A cancelled operation that was blocked returns Cancelled, as the driver
+                    // records it, and took no effect.
+                    (true, None) => Some((point + plan.after, Ret::Cancelled)),
+                    (_, response) => response,
+                };
+                entries.push(Entry::new(
+                    Part::Thread(turn % 3),
+                    plan.op,
+                    invoke,
+                    response,
+                ));
+            }
+            if tamper {
+                let index = which.index(entries.len());
+                let entry = &mut entries[index];
+                match entry.response {
+                    Some((at, _)) if shift % 2 == 0 => entry.response = Some((at, ret)),
+                    Some((at, old)) => {
+                        // Move the whole interval, keeping its length.
+                        let length = at - entry.invoke;
+                        entry.invoke = shift;
+                        entry.response = Some((shift + length, old));
+                    }
+                    None => entry.response = Some((entry.invoke + 1, ret)),
+                }
+            }
+            (capacity, History::new(entries))
+        })
+}
+
+/// Runs `property` on `CASES` generated histories and returns how many passed the oracle.
+fn judge_all(property: impl Fn(&Spec, &History) -> Result<bool, TestCaseError>) -> (u32, u32) {
+    let mut runner = TestRunner::new(Config {
+        cases: CASES,
+        failure_persistence: None,
+        ..Config::default()
+    });
+    let passes = std::cell::Cell::new(0);
+    let fails = std::cell::Cell::new(0);
+    let result = runner.run(&histories(), |(capacity, history)| {
+        let linearizable = property(&Spec::new(capacity), &history)?;
+        let counter = if linearizable { &passes } else { &fails };
+        counter.set(counter.get() + 1);
+        Ok(())
+    });
+    if let Err(error) = result {
+        panic!("{error}");
+    }
+    (passes.get(), fails.get())
+}
+
+/// Both verdicts must be common, or the comparison says little about one of them.
+fn assert_both_common((passes, fails): (u32, u32)) {
+    let least = CASES / 10;
+    assert!(
+        passes >= least && fails >= least,
+        "{passes} linearizable and {fails} not, of {CASES}: too few of one kind to compare"
+    );
+}
+
+#[test]
+fn check_agrees_with_trying_every_order() {
+    let counts = judge_all(|spec, history| {
+        let (linearizable, explained_completed) = brute_force(spec, history.entries(), false);
+        match check(spec, history, BUDGET) {
+            Verdict::Pass { .. } => prop_assert!(linearizable, "check passed {history:?}"),
+            Verdict::Fail(failure) => {
+                prop_assert!(!linearizable, "check failed {history:?}: {failure}");
+                let kind = if explained_completed {
+                    FailureKind::LostWakeup
+                } else {
+                    FailureKind::NotLinearizable
+                };
+                prop_assert_eq!(failure.kind, kind, "{:?}", history);
+            }
+            Verdict::Unknown { steps } => {
+                prop_assert!(false, "unknown after {steps} steps: {history:?}")
+            }
+        }
+        Ok(linearizable)
+    });
+    assert_both_common(counts);
+}
+
+#[test]
+fn check_prefix_agrees_with_trying_every_order() {
+    let counts = judge_all(|spec, history| {
+        let (linearizable, _) = brute_force(spec, history.entries(), true);
+        match check_prefix(spec, history, BUDGET) {
+            Verdict::Pass { .. } => prop_assert!(linearizable, "passed {history:?}"),
+            Verdict::Fail(failure) => prop_assert!(!linearizable, "failed {history:?}: {failure}"),
+            Verdict::Unknown { steps } => {
+                prop_assert!(false, "unknown after {steps} steps: {history:?}")
+            }
+        }
+        Ok(linearizable)
+    });
+    assert_both_common(counts);
+}
+
+/// `check_prefix` only relaxes `check`: whatever `check` explains, it explains too.
+#[test]
+fn a_history_check_passes_passes_check_prefix_too() {
+    judge_all(|spec, history| {
+        let full = check(spec, history, BUDGET).is_pass();
+        let prefix = check_prefix(spec, history, BUDGET).is_pass();
+        prop_assert!(!full || prefix, "{history:?}");
+        Ok(full)
+    });
+}
