@@ -1,5 +1,10 @@
 //! Invariant I8, the part a return value cannot show: after a failed run, no worker thread is
 //! left behind. This file holds one test, so its binary has no other test threads to count.
+//!
+//! That is why it is a test binary of its own, not a module of the `pipelines` suite: the test
+//! counts every thread of the process in /proc/self/task, and the harness runs a binary's tests
+//! on parallel threads, so any other test in the same binary (and the workers it spawns) would
+//! be counted as a thread the failed run left behind. As the crate root, it gates itself.
 #![cfg(not(loom))] // A loom build's primitives only work inside `loom::model`: see README.
 #![cfg(target_os = "linux")] // Threads are counted in /proc/self/task.
 

@@ -3,17 +3,14 @@
 //! `run_test` does: every interleaving of the real queue code, within the preemption bound in
 //! `loom_support` (3, or `LOOM_MAX_PREEMPTIONS`). Each model names its threads and items.
 //!
-//! What only one queue has stays in its own file: the blocking queue's spurious condvar
+//! What only one queue has stays in its own module: the blocking queue's spurious condvar
 //! wakeups in `loom_blocking_queue.rs`, the async queue's dropped, moved and spuriously polled
 //! futures in `loom_async_queue.rs`.
-#![cfg(loom)]
 
-mod loom_support;
-
+use crate::loom_support::{run_bounded_test, run_test, run_wide_test};
 use loom::future::block_on;
 use loom::sync::Arc;
 use loom::thread;
-use loom_support::{run_bounded_test, run_test, run_wide_test};
 use prodcons::{AsyncQueue, BlockingQueue, GetError, PutError};
 
 /// The blocking half of a queue's API, which every scenario here is written against. A

@@ -1,15 +1,9 @@
 //! Replays the checked-in `queue_ops` fuzz corpus through the fuzz target's own check, on a
 //! stable toolchain (`fuzz/src/replay.rs` says how). The `pipeline` corpus is replayed by
 //! the peers crate's tests, since that target runs every implementation.
-#![cfg(not(loom))] // A loom build's primitives only work inside `loom::model`: see README.
 
-#[path = "../fuzz/src/queue_model.rs"]
-mod queue_model;
-#[path = "../fuzz/src/replay.rs"]
-mod replay;
-
-use queue_model::{QueueOps, check_queue_ops};
-use replay::replay;
+use crate::queue_model::{QueueOps, check_queue_ops};
+use crate::replay::replay;
 
 #[test]
 fn the_queue_ops_corpus_passes() {

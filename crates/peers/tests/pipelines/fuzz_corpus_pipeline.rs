@@ -1,14 +1,8 @@
 //! Replays the checked-in `pipeline` fuzz corpus through the fuzz target's own check, on a
 //! stable toolchain (`fuzz/src/replay.rs` says how): every implementation, ours and the peers.
-#![cfg(not(loom))] // A loom build's primitives only work inside `loom::model`.
 
-#[path = "../../../fuzz/src/pipeline_check.rs"]
-mod pipeline_check;
-#[path = "../../../fuzz/src/replay.rs"]
-mod replay;
-
-use pipeline_check::{PipelineRun, check_pipeline};
-use replay::replay;
+use crate::pipeline_check::{PipelineRun, check_pipeline};
+use crate::replay::replay;
 
 #[test]
 fn the_pipeline_corpus_passes() {

@@ -1,5 +1,4 @@
 //! `AsyncQueue`'s wake semantics, polled by hand with tokio-test so that every step is explicit.
-#![cfg(not(loom))] // A loom build's primitives only work inside `loom::model`: see README.
 
 use prodcons::{AsyncQueue, GetError, PutError, TryGetError, TryPutError};
 use std::future::Future;

@@ -2,8 +2,6 @@
 //! feature): the checker must report each buggy version and pass the fixed one, on the same
 //! scenario, within the stated number of runs.
 
-#![cfg(not(loom))] // A loom build's primitives only work inside `loom::model`.
-
 use std::time::{Duration, Instant};
 
 use prodcons_lincheck::{FailureKind, Op, Scenario, Verdict, Watch, check, report};

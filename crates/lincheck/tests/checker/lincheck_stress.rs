@@ -6,8 +6,6 @@
 //! slow machine only makes the runs longer (see `prodcons_lincheck::run_threads`). The one
 //! verdict that needs time, a lost wakeup, needs an operation stuck for the whole hang limit.
 
-#![cfg(not(loom))] // A loom build's primitives only work inside `loom::model`.
-
 use std::time::Duration;
 
 use std::sync::Arc;

@@ -6,13 +6,10 @@
 //! Loom's condition variables never wake spuriously, so the models marked "spurious" add a
 //! thread that calls `wake_spuriously` once, which loom places at every point it can: a wait
 //! that does not re-check its condition then goes on without an item, or without room.
-#![cfg(loom)]
 
-mod loom_support;
-
+use crate::loom_support::{model, run_bounded_test, run_test};
 use loom::sync::Arc;
 use loom::thread;
-use loom_support::{model, run_bounded_test, run_test};
 use prodcons::BlockingQueue;
 
 /// Spawns a thread that wakes every waiter of `queue` once, for no reason.

@@ -1,5 +1,4 @@
 //! The `prodcons` command: the assignment's exact lines, and every kind of bad input.
-#![cfg(not(loom))] // A loom build's binary refuses to run: see README.
 
 use std::process::{Command as StdCommand, Stdio};
 

@@ -1,10 +1,7 @@
 //! A loom model of the `threads` pipeline: the real driver, on loom's threads, queues and
 //! condition variables.
-#![cfg(loom)]
 
-mod loom_support;
-
-use loom_support::run_test;
+use crate::loom_support::run_test;
 use prodcons::{Faults, Implementation, Params, PipelineError, Role};
 
 /// Main + 1 producer + 1 consumer thread, 2 items, capacities 0, 1 and 2: a traced

@@ -1,5 +1,6 @@
 //! The watchdog that turns a hang into a test failure (invariant I5: every run ends), shared by
-//! the test files that run whole pipelines.
+//! the suites that run whole pipelines: `queues` here and the peers crate's `pipelines`, which
+//! includes this file with `#[path]`.
 
 use std::sync::mpsc;
 use std::thread;

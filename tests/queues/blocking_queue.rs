@@ -1,5 +1,4 @@
 //! `BlockingQueue` as a user sees it: FIFO order, capacity, the non-blocking calls, and close.
-#![cfg(not(loom))] // A loom build's primitives only work inside `loom::model`: see README.
 
 use std::sync::Arc;
 use std::sync::mpsc;

@@ -1,13 +1,9 @@
 //! A consumer that panics before it takes anything: a case the random property tests would
 //! have to stumble on, pinned down on every implementation (I8; mutants 11 and 12 need it).
-#![cfg(not(loom))] // A loom build's primitives only work inside `loom::model`: see README.
 
-#[path = "../../../tests/watchdog/mod.rs"]
-mod watchdog;
-
+use crate::watchdog::watched;
 use prodcons::{Faults, Params, PipelineError, Role};
 use prodcons_peers::Implementation;
-use watchdog::watched;
 
 /// I8 on every implementation: a consumer that panics before taking anything is reported as
 /// that consumer's panic. Its sum never arrives, so only a driver that joins or awaits every

@@ -1,6 +1,5 @@
 //! `prodcons run --spawn` and the counting pass's `prodcons count`: the named variant is
 //! accepted and keeps the assignment's output, and each count reports what its mechanism says.
-#![cfg(not(loom))] // A loom build's binary refuses to run: see README.
 
 use assert_cmd::Command;
 use serde_json::Value;

@@ -5,15 +5,13 @@
 //! from the same file. proptest draws each operation from a few bytes decoded by its `Arbitrary`
 //! derive, so the list of operations lives only there, and shrinking a failure drops whole
 //! operations and lowers the bytes of the rest towards the first variant and slot.
-#![cfg(not(loom))] // A loom build's primitives only work inside `loom::model`: see README.
 
-#[path = "../fuzz/src/queue_model.rs"]
-mod queue_model;
-
+use crate::queue_model::{
+    MAX_CAPACITY, Op, QueueOps, Slot, check_async, check_blocking, check_queue_ops,
+};
 use arbitrary::{Arbitrary, Unstructured};
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
-use queue_model::{MAX_CAPACITY, Op, QueueOps, Slot, check_async, check_blocking, check_queue_ops};
 
 /// Bytes enough for any `Op`: four choose the variant, four more its slot.
 const OP_BYTES: usize = 8;

@@ -1,8 +1,6 @@
 //! What every loom model shares: the model builder with its preemption bound, and the
 //! capacities each scenario runs at.
 
-#![allow(dead_code)] // Each loom test file uses a part.
-
 /// Preemptions loom explores per execution unless `LOOM_MAX_PREEMPTIONS` says otherwise.
 ///
 /// Loom's cost grows steeply with this bound. The classic queue bugs need one or two badly

@@ -1,6 +1,5 @@
 //! `prodcons bench` on tiny grids: the files it writes, the sum check that fails it, and bad
 //! input. Nothing here asserts anything about time: that belongs to the report, not to tests.
-#![cfg(not(loom))] // A loom build's binary refuses to run: see README.
 
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -3,18 +3,15 @@
 //! in `loom_queues.rs`; the preemption bound is in `loom_support` (3, or
 //! `LOOM_MAX_PREEMPTIONS`). Each model names its threads and items; each runs at capacities 0,
 //! 1 and 2 unless it says otherwise.
-#![cfg(loom)]
-
-mod loom_support;
 
 use std::future::Future;
 use std::pin::{Pin, pin};
 use std::task::{Context, Poll, Waker};
 
+use crate::loom_support::{run_bounded_test, run_test};
 use loom::future::block_on;
 use loom::sync::Arc;
 use loom::thread;
-use loom_support::{run_bounded_test, run_test};
 use prodcons::AsyncQueue;
 
 /// Main puts 1 item + 2 getter threads: one polls its `get` once and drops it, woken or

@@ -2,8 +2,6 @@
 //! bug, the throughput benchmark's output, and bad arguments. Nothing asserts anything about
 //! time.
 
-#![cfg(not(loom))] // A loom build's binary refuses to run.
-
 use assert_cmd::Command;
 
 fn check(args: &[&str]) -> std::process::Output {

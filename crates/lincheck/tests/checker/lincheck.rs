@@ -2,8 +2,6 @@
 //! while passing I1–I3 (sum, exactly once, per-producer FIFO), linearizable ones that look
 //! suspicious, blocked operations, and the budget.
 
-#![cfg(not(loom))] // A loom build's primitives only work inside `loom::model`: see README.
-
 use std::collections::{BTreeMap, HashSet};
 
 use prodcons_lincheck::{

@@ -1,14 +1,10 @@
 //! Every implementation of `pc`: the sum invariant over random parameters, and failures that
 //! come back as typed errors after everything spawned was released.
-#![cfg(not(loom))] // A loom build's primitives only work inside `loom::model`: see README.
 
-#[path = "../../../tests/watchdog/mod.rs"]
-mod watchdog;
-
+use crate::watchdog::watched;
 use prodcons::{Faults, Outcome, Params, PipelineError, Role, SpawnOrder, Trace};
 use prodcons_peers::Implementation;
 use proptest::prelude::*;
-use watchdog::watched;
 
 /// Runs one pipeline under the watchdog.
 fn run_watched(

@@ -5,8 +5,6 @@
 //! puts or a close), so that a lost wakeup shows up as loom's deadlock report rather than
 //! needing the stress runner's deadline.
 
-#![cfg(loom)]
-
 use loom::sync::Arc;
 use loom::thread;
 use prodcons::{AsyncQueue, BlockingQueue};
@@ -14,8 +12,9 @@ use prodcons_lincheck::{
     AsyncOps, Clock, Entry, History, Op, Part, Scenario, Spec, SyncOps, Verdict, check, report,
 };
 
-/// The loom models' bound convention (see `tests/common`): 3 preemptions unless
-/// `LOOM_MAX_PREEMPTIONS` says otherwise; loom's own builder reads the variable.
+/// The loom models' bound convention (see the root package's `tests/loom/loom_support.rs`):
+/// 3 preemptions unless `LOOM_MAX_PREEMPTIONS` says otherwise; loom's own builder reads the
+/// variable.
 const DEFAULT_PREEMPTION_BOUND: usize = 3;
 
 fn model(body: impl Fn() + Sync + Send + 'static) {

@@ -2,9 +2,6 @@
 //! have lost messages and wakeups: a future wakes the waker of its most recent poll, even after
 //! it moved to another task, and a `get` that loses a `select!` race to a timer, round after
 //! round, loses and duplicates nothing (I2) and leaves no dead waiter behind (I7).
-#![cfg(not(loom))] // A loom build's primitives only work inside `loom::model`: see README.
-
-mod watchdog;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -13,10 +10,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::task::Poll;
 use std::time::Duration;
 
+use crate::watchdog::watched;
 use prodcons::AsyncQueue;
 use tokio::runtime::{Builder, Runtime};
 use tokio_test::task::{Spawn, spawn};
-use watchdog::watched;
 
 /// Polls `future` once as part of `task`, whose waker the future must then keep.
 fn poll_in<F: Future + Unpin>(task: &mut Spawn<()>, future: &mut F) -> Poll<F::Output> {

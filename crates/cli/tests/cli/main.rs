@@ -1,0 +1,14 @@
+//! The `prodcons` command end to end: `run`, `bench`, `check`, `--spawn` and `count`. One test
+//! binary, one module per former test file.
+//!
+//! A loom build's binary refuses to run (see README), so each module is compiled only without
+//! `--cfg loom`.
+
+#[cfg(not(loom))]
+mod bench_cli;
+#[cfg(not(loom))]
+mod check_cli;
+#[cfg(not(loom))]
+mod cli;
+#[cfg(not(loom))]
+mod spawn_and_count_cli;
