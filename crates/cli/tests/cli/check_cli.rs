@@ -1,5 +1,5 @@
 //! `prodcons check` end to end: a passing sweep of our queues, a failing one on the seeded
-//! bug, the throughput benchmark's output, and bad arguments. Nothing asserts anything about
+//! bug, an inconclusive one, the throughput benchmark's output, and bad arguments. Nothing asserts anything about
 //! time.
 
 use assert_cmd::Command;
@@ -43,6 +43,38 @@ fn a_violation_prints_the_minimal_scenario_and_exits_one() {
         stdout.contains("not Empty"),
         "why no order explains it: {stdout}"
     );
+}
+
+/// A search budget of one step decides nothing: the sweep is inconclusive, exits 3, and says
+/// so, unless the user allows that many unknown verdicts.
+#[test]
+fn histories_without_a_verdict_are_inconclusive_and_exit_three() {
+    let starved = [
+        "--target",
+        "blocking",
+        "--budget",
+        "1",
+        "--scenarios",
+        "3",
+        "--runs",
+        "2",
+        "--hang-limit",
+        "0.05",
+    ];
+    let output = check(&starved);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(3), "{stdout}");
+    let line = stdout
+        .lines()
+        .find(|line| line.starts_with("blocking"))
+        .unwrap();
+    assert!(line.ends_with("INCONCLUSIVE"), "{stdout}");
+    assert!(!stdout.contains("linearizable"), "{stdout}");
+
+    let allowed = check(&[&starved[..], &["--max-unknown", "6"]].concat());
+    let stdout = String::from_utf8_lossy(&allowed.stdout);
+    assert!(allowed.status.success(), "{stdout}");
+    assert!(stdout.contains("linearizable"), "{stdout}");
 }
 
 #[test]

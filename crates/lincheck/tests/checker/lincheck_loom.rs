@@ -62,8 +62,10 @@ fn check_every_interleaving<Q: Send + Sync + 'static>(
             clock.record(&mut log, Part::Post, op, || apply(&queue, op));
         }
         let history = History::new(log);
-        if let Verdict::Fail(failure) = check(&Spec::new(scenario.capacity), &history, 100_000) {
-            panic!("{}", report(&scenario, &history, &failure));
+        match check(&Spec::new(scenario.capacity), &history, 100_000) {
+            Verdict::Pass { .. } => {}
+            Verdict::Fail(failure) => panic!("{}", report(&scenario, &history, &failure)),
+            unknown => panic!("no verdict, which is no pass: {unknown:?}\n{history}"),
         }
     });
 }

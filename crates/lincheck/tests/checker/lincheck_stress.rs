@@ -65,8 +65,10 @@ fn hammer(scenario: &Scenario, runs: usize) {
             &spec,
             &Watch::default(),
         );
-        if let Verdict::Fail(failure) = check(&spec, &history, 100_000) {
-            panic!("{}", report(scenario, &history, &failure));
+        match check(&spec, &history, 100_000) {
+            Verdict::Pass { .. } => {}
+            Verdict::Fail(failure) => panic!("{}", report(scenario, &history, &failure)),
+            unknown => panic!("no verdict, which is no pass: {unknown:?}\n{history}"),
         }
     }
 }
@@ -262,5 +264,6 @@ fn async_queue_with_cancellation_is_linearizable() {
         if let Some((_, report)) = &outcome.failure {
             panic!("{name} with cancellation:\n{report}");
         }
+        assert_eq!(outcome.unknown, 0, "{name}: a history without a verdict");
     }
 }

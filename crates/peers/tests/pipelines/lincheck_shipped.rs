@@ -1,13 +1,19 @@
-//! Bugs that shipped in released crates, pinned beside their fixed releases (the `conformance`
-//! feature): the checker must report each buggy version and pass the fixed one, on the same
-//! scenario, within the stated number of runs.
+//! Bugs that shipped in released crates, pinned beside their fixed releases: the checker must
+//! report each buggy version and pass the fixed one, on the same scenario, within the stated
+//! number of runs. A run whose verdict the check could not reach fails the test: it is neither
+//! the failure the buggy release must show nor the pass the fixed one must.
 
 use std::time::{Duration, Instant};
 
 use prodcons_lincheck::{FailureKind, Op, Scenario, Verdict, Watch, check, report};
 use prodcons_peers::target;
 
-/// Runs `scenario` up to `runs` times on the target `name`; the first failing verdict's report.
+/// Runs `scenario` up to `runs` times on the target `name`; the first failing verdict's report,
+/// or `None` when every run passed.
+///
+/// # Panics
+///
+/// On a verdict the check could not reach: that is no pass.
 fn first_failure(name: &str, scenario: &Scenario, runs: u32) -> Option<String> {
     let target = target(name).unwrap();
     let spec = target.spec(scenario.capacity);
@@ -18,7 +24,10 @@ fn first_failure(name: &str, scenario: &Scenario, runs: u32) -> Option<String> {
                 assert_eq!(failure.kind, FailureKind::NotLinearizable);
                 Some(report(scenario, &history, &failure))
             }
-            _ => None,
+            Verdict::Unknown { steps } => {
+                panic!("{name}: no verdict after {steps} steps on {history:?}")
+            }
+            Verdict::Pass { .. } => None,
         }
     })
 }

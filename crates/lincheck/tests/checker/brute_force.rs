@@ -1,4 +1,3 @@
-#![cfg(not(loom))] // A loom build's primitives only work inside `loom::model`.
 //! The checker against brute force: on thousands of small generated histories (up to 8
 //! operations, capacities 0 to 2, pending and cancelled operations among them), `check` and
 //! `check_prefix` must give the verdict that trying every order gives, and must never be
