@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # The loom models: the whole test suite built with `--cfg loom`, so that `src/loom` swaps std's
-# primitives for loom's. Only the `tests/loom_*.rs` models do work in this build; the other
+# primitives for loom's. Only the `tests/loom/` models do work in this build; the other
 # tests are gated off (see "Model checking with loom" in README.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# tests/loom_support/mod.rs uses 3 unless LOOM_MAX_PREEMPTIONS says otherwise; print which applies,
+# tests/loom/loom_support.rs uses 3 unless LOOM_MAX_PREEMPTIONS says otherwise; print which applies,
 # since the bound decides how much of the interleaving space a green run covers.
 printf '==> loom preemption bound: %s\n' "${LOOM_MAX_PREEMPTIONS:-default 3}"
 

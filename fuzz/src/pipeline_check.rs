@@ -1,6 +1,7 @@
 //! One traced run of `pc` on small arbitrary parameters, judged on the invariants I1 to I4.
 //!
-//! The cargo-fuzz target `pipeline` and the stable test `tests/fuzz_corpus.rs` both compile this
+//! The cargo-fuzz target `pipeline` and the stable test
+//! `crates/peers/tests/pipelines/fuzz_corpus_pipeline.rs` both compile this
 //! one file (the test through `#[path]`), so a corpus file means the same run in both.
 
 use std::sync::mpsc::{self, RecvTimeoutError};

@@ -8,8 +8,8 @@
 //! everything it lets one observe (length, emptiness, fullness, closedness, capacity, its waiting
 //! lines, and which kept futures have been woken) equals the model's.
 //!
-//! The cargo-fuzz target `queue_ops` and the stable tests `tests/queue_state_machine.rs` and
-//! `tests/fuzz_corpus.rs` all compile this one file (the tests through `#[path]`), so they check
+//! The cargo-fuzz target `queue_ops` and the stable tests `tests/queues/queue_state_machine.rs` and
+//! `tests/queues/fuzz_corpus.rs` all compile this one file (the tests through `#[path]`), so they check
 //! exactly the same thing.
 //!
 //! The model of the waiting lines is asyncio's: a future that must wait joins the back of its

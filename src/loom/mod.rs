@@ -2,7 +2,7 @@
 //!
 //! A normal build uses `std`, and parking_lot for the lock and condition variables ([`sync`]
 //! says why); a build with `RUSTFLAGS="--cfg loom"` uses loom's mocks, so that the loom models
-//! in `tests/loom_*.rs` explore every interleaving of the real queue code. The modules mirror
+//! in `tests/loom/` explore every interleaving of the real queue code. The modules mirror
 //! std's paths: write `crate::loom::sync::Mutex` where you would write `std::sync::Mutex`.
 //!
 //! Under loom, `Mutex`, `Condvar`, `Arc`, the atomics and `thread` are loom's, and the async
@@ -19,7 +19,7 @@
 //! loom's primitives only work inside `loom::model`; anywhere else they panic. So a
 //! `--cfg loom` build can run only loom models, and every kind of code is set up for that:
 //!
-//! - The loom models (`tests/loom_*.rs`, and the checker's in `crates/lincheck/tests`) are
+//! - The loom models (`tests/loom/`, and the checker's in `crates/lincheck/tests`) are
 //!   gated by `#![cfg(loom)]`; in a normal build they compile to nothing.
 //! - The other integration tests are gated by `#![cfg(not(loom))]`: they use the queues
 //!   outside a model.
