@@ -8,14 +8,31 @@
 //!   crate's channel as a [`prodcons_lincheck::Target`], including releases pinned with a
 //!   shipped bug beside their fixes.
 //!
+//! Each peer crate has one module, holding all that adapts it, for both, and saying how the
+//! crate's semantics differ: `crossbeam`, `kanal`, `async_channel` (pipelines and checker;
+//! the checker runs the pipelines' own ends), `flume`, `futures`, `tokio_mpsc` and `std_mpsc`
+//! (checker only); `shared` holds what several of them share. [`targets`] and
+//! [`shipped_bugs`] list their targets in a fixed order.
+//!
+//! Capacity 0 means unbounded throughout, as in the specification. Most crates here also have
+//! a `bounded(0)` rendezvous channel, which is left out: a rendezvous is not a queue of
+//! capacity 0 in Python's sense, and modelling it would need a put that completes only
+//! together with a get.
+//!
 //! Not part of a loom build: the peers' crates are not built for loom, and a loom build's
 //! queues only run inside `loom::model`, where none of this runs. (The examples sit on the
 //! items: rustdoc reads these lines even in a loom build, which leaves the crate out.)
 #![cfg(not(loom))]
 
-mod checker;
-mod pipeline;
-mod shipped;
+// The modules named after a crate shadow it here, so paths into them start with `self::`.
+mod async_channel;
+mod crossbeam;
+mod flume;
+mod futures;
+mod kanal;
+mod shared;
+mod std_mpsc;
+mod tokio_mpsc;
 
 use std::fmt;
 use std::str::FromStr;
@@ -23,7 +40,9 @@ use std::str::FromStr;
 use prodcons::{Outcome, Params, Pipeline, PipelineError, Scheduler};
 use prodcons_lincheck::Target;
 
-pub use pipeline::{AsyncChannel, Crossbeam, Kanal, KanalAsync};
+pub use self::async_channel::AsyncChannel;
+pub use self::crossbeam::Crossbeam;
+pub use self::kanal::{Kanal, KanalAsync};
 
 /// One way to run `pc`: ours (the library's three, and the thread driver on
 /// crossbeam-channel), or a peer's.
@@ -219,14 +238,27 @@ impl FromStr for Implementation {
 /// ```
 pub fn targets() -> Vec<Box<dyn Target>> {
     let mut targets = prodcons_lincheck::targets();
-    targets.extend(checker::targets());
-    targets.extend(shipped::targets());
+    targets.extend([
+        self::crossbeam::target(),
+        self::kanal::target(),
+        self::kanal::async_target(),
+        self::async_channel::target(),
+        self::tokio_mpsc::target(),
+        self::std_mpsc::target(),
+        self::flume::target(),
+        self::flume::async_target(),
+        self::futures::target(),
+        self::tokio_mpsc::try_target(),
+    ]);
     targets
 }
 
 /// Releases of other crates that shipped with a known concurrency bug, pinned beside their
-/// fixed releases, and current ones with a known failure (kanal's async receive under
-/// cancellation). They are expected to fail.
+/// fixed releases, and current releases with a known failure: kanal's async receive under
+/// cancellation, and flume's async receive on a multi-thread runtime, which can miss a wakeup
+/// (see `docs/conformance.md`). Not among the targets `--target all` checks: they are expected
+/// to fail. `ci/check.sh` requires that each does, except `flume-async-multi`, whose race shows
+/// a few times in a million runs, too rarely for any budget CI can afford.
 ///
 /// ```
 /// # if prodcons::BUILT_WITH_LOOM { return; }
@@ -235,9 +267,14 @@ pub fn targets() -> Vec<Box<dyn Target>> {
 /// }
 /// ```
 pub fn shipped_bugs() -> Vec<Box<dyn Target>> {
-    let mut bugs = checker::shipped_bugs();
-    bugs.extend(shipped::shipped_bugs());
-    bugs
+    vec![
+        self::flume::async_multi_target(),
+        self::kanal::async_cancel_target(),
+        self::flume::v0_10_10_async_target(),
+        self::flume::v0_10_10_async_multi_target(),
+        self::futures::v0_2_0_alpha_target(),
+        self::tokio_mpsc::v0_2_try_target(),
+    ]
 }
 
 /// The target called `name`, if there is one: among [`targets`], [`shipped_bugs`], or the

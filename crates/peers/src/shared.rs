@@ -1,0 +1,387 @@
+//! What several peer adapters share: the [`End`] newtype the pipelines' channel families wrap
+//! their crate's handles in, made by [`unbounded_for_0`]; [`ThreadEnds`] and [`TaskEnds`],
+//! which check such a family's ends exactly as the pipelines run them; the mappings of
+//! non-waiting results to the specification's ([`put_ret`], [`get_ret`], [`try_sent`]);
+//! [`TryOnly`], for channels checked through their non-blocking operations alone; the [`Peer`]
+//! target with its runners; and the capacities and operation sets several targets draw from.
+
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use prodcons::channel::{
+    AsyncReceiver, AsyncSender, Closed, Receiver, Sender, TaskChannel, ThreadChannel,
+};
+use prodcons_lincheck::{
+    AsyncOps, BoxFuture, History, Immediate, LazyRuntime, Op, OpSet, Ret, Scenario, Spec, SyncOps,
+    Target, Value, Watch, immediately, run_tasks, run_threads, waiting,
+};
+
+/// One end of a peer crate's channel, wrapped so that this crate may implement the library's
+/// channel traits for it (the orphan rule forbids implementing them for the crate's own type).
+/// It is the `Tx` and `Rx` of [`Crossbeam`](crate::Crossbeam), [`Kanal`](crate::Kanal),
+/// [`KanalAsync`](crate::KanalAsync) and [`AsyncChannel`](crate::AsyncChannel).
+///
+/// ```
+/// # if prodcons::BUILT_WITH_LOOM { return; }
+/// use prodcons::channel::{Sender, ThreadChannel};
+/// use prodcons_peers::Kanal;
+///
+/// // An `End<kanal::Sender<u64>>`, behind the library's `Sender`.
+/// let (tx, _rx) = Kanal::channel::<u64>(1);
+/// assert_eq!(tx.put(1), Ok(()));
+/// assert_eq!(tx.len(), 1);
+/// ```
+#[derive(Debug)]
+pub struct End<E>(pub(crate) E);
+
+impl<E: Clone> Clone for End<E> {
+    fn clone(&self) -> Self {
+        Self(self.0.clone())
+    }
+}
+
+/// Both ends of a new channel, wrapped.
+pub(crate) fn ends<S, R>((tx, rx): (S, R)) -> (End<S>, End<R>) {
+    (End(tx), End(rx))
+}
+
+/// A crate's channel of `capacity`, wrapped: `unbounded()` for capacity 0, which means
+/// unbounded here as in Python, where every crate's `bounded(0)` is something else (see the
+/// call sites).
+pub(crate) fn unbounded_for_0<S, R>(
+    capacity: usize,
+    unbounded: impl FnOnce() -> (S, R),
+    bounded: impl FnOnce(usize) -> (S, R),
+) -> (End<S>, End<R>) {
+    ends(match capacity {
+        0 => unbounded(),
+        bound => bounded(bound),
+    })
+}
+
+/// A pipeline's non-waiting put, as the specification's return value.
+pub(crate) fn put_ret(attempt: Result<Result<(), Value>, Closed>) -> Ret {
+    match attempt {
+        Ok(Ok(())) => Ret::Ok,
+        Ok(Err(_)) => Ret::Full,
+        Err(Closed) => Ret::Closed,
+    }
+}
+
+/// A pipeline's non-waiting get, as the specification's return value.
+pub(crate) fn get_ret(attempt: Result<Option<Value>, Closed>) -> Ret {
+    match attempt {
+        Ok(Some(value)) => Ret::Got(value),
+        Ok(None) => Ret::Empty,
+        Err(Closed) => Ret::Closed,
+    }
+}
+
+/// A `try_send`'s result, whichever crate's, as the specification's return value: `Full`
+/// where `is_full` says the error is, else `Closed`.
+pub(crate) fn try_sent<E>(attempt: Result<(), E>, is_full: impl FnOnce(&E) -> bool) -> Ret {
+    match attempt {
+        Ok(()) => Ret::Ok,
+        Err(error) if is_full(&error) => Ret::Full,
+        Err(_) => Ret::Closed,
+    }
+}
+
+/// A channel family's ends as a checker queue, run exactly as a pipeline driver runs them: the
+/// checker's target and the pipelines share one adapter. The blocking and the async ends never
+/// wait the same way, through traits that differ only in how they wait, so one text serves
+/// both. `close` and `len` go through the sender, as in the pipelines (every peer here has one
+/// `close` and one `len` for the whole channel).
+macro_rules! family_ends {
+    ($($(#[$doc:meta])* $ends:ident: $family:ident;)*) => {$(
+        $(#[$doc])*
+        pub(crate) struct $ends<C: $family> {
+            tx: C::Tx<Value>,
+            rx: C::Rx<Value>,
+        }
+
+        impl<C: $family> $ends<C> {
+            /// A new channel of `capacity` (0 is unbounded), as the pipelines make it.
+            pub(crate) fn new(capacity: usize) -> Self {
+                let (tx, rx) = C::channel(capacity);
+                Self { tx, rx }
+            }
+        }
+
+        impl<C: $family> Immediate for $ends<C> {
+            fn try_put_now(&self, value: Value) -> Ret {
+                put_ret(self.tx.try_put(value))
+            }
+
+            fn try_get_now(&self) -> Ret {
+                get_ret(self.rx.try_get())
+            }
+
+            fn close_now(&self) {
+                self.tx.close();
+            }
+
+            fn len_now(&self) -> usize {
+                self.tx.len()
+            }
+        }
+    )*};
+}
+
+family_ends! {
+    /// A blocking channel family's ends, checked as the thread driver uses them.
+    ThreadEnds: ThreadChannel;
+    /// An async channel family's ends, checked as the task driver uses them.
+    TaskEnds: TaskChannel;
+}
+
+impl<C: ThreadChannel> SyncOps for ThreadEnds<C>
+where
+    C::Tx<Value>: Sync,
+    C::Rx<Value>: Sync,
+{
+    fn apply(&self, op: Op) -> Ret {
+        immediately(self, op).unwrap_or_else(|| match op {
+            Op::Put(value) => self.tx.put(value).map_or(Ret::Closed, |()| Ret::Ok),
+            _ => self.rx.get().map_or(Ret::Closed, Ret::Got),
+        })
+    }
+
+    fn release(&self) {
+        self.close_now();
+    }
+}
+
+/// The async ends wait by `put(value).await` and `get().await`, each failing only once the
+/// channel is closed.
+impl<C: TaskChannel + 'static> AsyncOps for TaskEnds<C> {
+    fn apply(&self, op: Op) -> BoxFuture<'_, Ret> {
+        waiting(
+            self,
+            op,
+            move |value| async move { self.tx.put(value).await.map_or(Ret::Closed, |()| Ret::Ok) },
+            move || async move { self.rx.get().await.map_or(Ret::Closed, Ret::Got) },
+        )
+    }
+
+    fn release(&self) {
+        self.close_now();
+    }
+}
+
+/// How long a blocked operation that polls (crossbeam's emulated close, std's receiver) waits
+/// before looking again.
+pub(crate) const POLL: Duration = Duration::from_millis(2);
+
+/// `mutex`, locked, whether or not a panicking thread poisoned it: the checker's adapters keep
+/// no invariant a panic could break, and a panic is reported by the runner anyway.
+pub(crate) fn locked<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|poison| poison.into_inner())
+}
+
+/// A channel whose handles' non-blocking operations take `&mut self` (futures' handles,
+/// tokio's receiver), each handle behind a mutex, with how each release names them. Only the
+/// non-blocking operations and `close` are adapted: a blocking get would hold the receiver's
+/// mutex.
+pub(crate) struct TryOnly<S, R> {
+    tx: Mutex<S>,
+    rx: Mutex<R>,
+    try_send: fn(&mut S, Value) -> Ret,
+    try_recv: fn(&mut R) -> Ret,
+    close: fn(&mut R),
+}
+
+impl<S, R> TryOnly<S, R> {
+    /// The ends `(tx, rx)`, with the release's `try_send`, `try_recv` and receiver's `close`.
+    pub(crate) fn new(
+        (tx, rx): (S, R),
+        try_send: fn(&mut S, Value) -> Ret,
+        try_recv: fn(&mut R) -> Ret,
+        close: fn(&mut R),
+    ) -> Self {
+        Self {
+            tx: Mutex::new(tx),
+            rx: Mutex::new(rx),
+            try_send,
+            try_recv,
+            close,
+        }
+    }
+}
+
+impl<S, R> Immediate for TryOnly<S, R> {
+    fn try_put_now(&self, value: Value) -> Ret {
+        (self.try_send)(&mut locked(&self.tx), value)
+    }
+
+    fn try_get_now(&self) -> Ret {
+        (self.try_recv)(&mut locked(&self.rx))
+    }
+
+    /// The receiver's `close`: sends fail from then on, receives drain and then report the
+    /// end, as after Python's close.
+    fn close_now(&self) {
+        (self.close)(&mut locked(&self.rx));
+    }
+
+    /// Not in their scenarios.
+    fn len_now(&self) -> usize {
+        0
+    }
+}
+
+impl<S: Send, R: Send> SyncOps for TryOnly<S, R> {
+    fn apply(&self, op: Op) -> Ret {
+        // Not in their scenarios: a blocking operation is refused as if closed.
+        immediately(self, op).unwrap_or(Ret::Closed)
+    }
+
+    fn release(&self) {
+        self.close_now();
+    }
+}
+
+/// Every capacity the scenarios draw from.
+pub(crate) const ANY: &[usize] = &[0, 1, 2];
+
+/// The bounded ones only.
+pub(crate) const BOUNDED: &[usize] = &[1, 2];
+
+/// The single-consumer channels' scenarios (tokio, std): no `try_get` while another get may
+/// hold the receiver (it could not tell a get waiting on an empty queue from one taking an
+/// item), so no non-blocking operations, and no `len`.
+pub(crate) const SINGLE_CONSUMER_OPS: OpSet = OpSet {
+    blocking: true,
+    non_blocking: false,
+    close: true,
+    len: false,
+    cancel: false,
+};
+
+/// [`TryOnly`]'s scenarios: `try_put`, `try_get` and `close`: no blocking operations, no `len`
+/// (futures has none; tokio's needs the receiver), no cancellation (nothing to cancel).
+pub(crate) const NON_BLOCKING_OPS: OpSet = OpSet {
+    blocking: false,
+    non_blocking: true,
+    close: true,
+    len: false,
+    cancel: false,
+};
+
+/// A [`TryOnly`] target, on OS threads: [`NON_BLOCKING_OPS`], held to the plain
+/// specification.
+pub(crate) fn try_only_peer(
+    name: &'static str,
+    semantics: &'static str,
+    capacities: &'static [usize],
+    run: fn(&Peer, &Scenario, &Watch) -> History,
+) -> Box<dyn Target> {
+    Box::new(Peer {
+        ops: NON_BLOCKING_OPS,
+        capacities,
+        ..Peer::plain(name, semantics, run)
+    })
+}
+
+/// A peer target: a name, what it does differently, and how to build and run it.
+pub(crate) struct Peer {
+    /// Its name on the command line.
+    pub(crate) name: &'static str,
+    /// How it differs from Python's `Queue` ([`Target::semantics`]).
+    pub(crate) semantics: &'static str,
+    /// Whether `close` throws the queued items away ([`Spec::discarding_on_close`]).
+    pub(crate) discards_on_close: bool,
+    /// The operations its scenarios have.
+    pub(crate) ops: OpSet,
+    /// The capacities its scenarios have.
+    pub(crate) capacities: &'static [usize],
+    /// The runtime its tasks run on; `None` for a target on threads.
+    pub(crate) runtime: Option<LazyRuntime>,
+    /// Runs one scenario on a fresh queue, usually by [`on_threads`] or [`on_tasks`].
+    pub(crate) run: fn(&Peer, &Scenario, &Watch) -> History,
+}
+
+impl Peer {
+    /// A target on OS threads, with every operation and every capacity, held to the plain
+    /// specification: the defaults a target's literal changes with `..`.
+    pub(crate) fn plain(
+        name: &'static str,
+        semantics: &'static str,
+        run: fn(&Peer, &Scenario, &Watch) -> History,
+    ) -> Self {
+        Self {
+            name,
+            semantics,
+            discards_on_close: false,
+            ops: OpSet::ALL,
+            capacities: ANY,
+            runtime: None,
+            run,
+        }
+    }
+
+    fn runtime(&self) -> &tokio::runtime::Runtime {
+        // Every async peer is built with a runtime.
+        self.runtime
+            .as_ref()
+            .map(LazyRuntime::get)
+            .unwrap_or_else(|| unreachable!())
+    }
+}
+
+impl Target for Peer {
+    fn name(&self) -> &'static str {
+        self.name
+    }
+
+    fn ops(&self) -> OpSet {
+        self.ops
+    }
+
+    fn semantics(&self) -> &'static str {
+        self.semantics
+    }
+
+    fn capacities(&self) -> &'static [usize] {
+        self.capacities
+    }
+
+    fn spec(&self, capacity: usize) -> Spec {
+        let spec = Spec::new(capacity);
+        if self.discards_on_close {
+            spec.discarding_on_close()
+        } else {
+            spec
+        }
+    }
+
+    fn run(&self, scenario: &Scenario, watch: &Watch) -> History {
+        (self.run)(self, scenario, watch)
+    }
+}
+
+/// Runs `scenario` on `queue` with OS threads, held to `peer`'s specification.
+pub(crate) fn on_threads(
+    peer: &Peer,
+    queue: &impl SyncOps,
+    scenario: &Scenario,
+    watch: &Watch,
+) -> History {
+    run_threads(queue, scenario, &peer.spec(scenario.capacity), watch)
+}
+
+/// Runs `scenario` on `queue` with tasks on `peer`'s runtime, held to its specification.
+pub(crate) fn on_tasks(
+    peer: &Peer,
+    queue: impl AsyncOps,
+    scenario: &Scenario,
+    watch: &Watch,
+) -> History {
+    run_tasks(
+        peer.runtime(),
+        Arc::new(queue),
+        scenario,
+        &peer.spec(scenario.capacity),
+        watch,
+    )
+}

@@ -1,0 +1,215 @@
+//! `tokio::sync::mpsc`'s bounded channel, for the checker only: tokio 1's on tasks
+//! (`tokio-mpsc`, [`TokioMpsc`]) and through its non-blocking operations and `close` on
+//! threads (`tokio-mpsc-try`, [`TryOnly`]), and tokio 0.2.25's the same way
+//! (`tokio-0.2-mpsc-try`), pinned with a shipped bug.
+//!
+//! tokio's `try_recv` said `Empty`, never `Disconnected`, on a channel the receiver had closed
+//! and drained while a sender lived (tokio-rs/tokio#7631, fixed by #7686 in 1.49.0 and
+//! 1.47.3); tokio 0.2.25 is pinned beside the project's own tokio 1.
+//!
+//! Bounded only: `channel(0)` panics (in tokio 1), and the unbounded channel is another type.
+//! The receiver's `try_recv` takes `&mut self`, so for the non-blocking targets it sits behind
+//! a mutex, like futures' handles.
+
+use prodcons_lincheck::{
+    AsyncOps, BoxFuture, Flavor, Immediate, LazyRuntime, Op, OpSet, Ret, Target, Value, waiting,
+};
+
+use crate::shared::{
+    BOUNDED, Peer, SINGLE_CONSUMER_OPS, TryOnly, locked, on_tasks, on_threads, try_only_peer,
+    try_sent,
+};
+
+/// `tokio::sync::mpsc`, a single-consumer channel: the one receiver sits behind an async
+/// mutex that every get takes for its whole call, so gets from several tasks are one consumer
+/// taking turns. No `close` on the sending side: the release drops the only long-lived sender
+/// (a blocked get then drains and fails) and then calls the receiver's `close` (a blocked put
+/// then fails), which together are Python's close. Bounded only: `channel(0)` panics, and the
+/// unbounded channel is another type. No `len` in the scenarios: it needs the receiver.
+struct TokioMpsc {
+    tx: std::sync::Mutex<Option<tokio::sync::mpsc::Sender<Value>>>,
+    rx: tokio::sync::Mutex<tokio::sync::mpsc::Receiver<Value>>,
+}
+
+impl TokioMpsc {
+    fn new(capacity: usize) -> Self {
+        let (tx, rx) = tokio::sync::mpsc::channel(capacity.max(1));
+        Self {
+            tx: std::sync::Mutex::new(Some(tx)),
+            rx: tokio::sync::Mutex::new(rx),
+        }
+    }
+
+    /// A sender for one call, or `None` once released.
+    fn sender(&self) -> Option<tokio::sync::mpsc::Sender<Value>> {
+        locked(&self.tx).clone()
+    }
+}
+
+impl Immediate for TokioMpsc {
+    fn try_put_now(&self, value: Value) -> Ret {
+        self.sender()
+            .map_or(Ret::Closed, |mut tx| try_send(&mut tx, value))
+    }
+
+    /// Not in tokio's scenarios (see `SINGLE_CONSUMER_OPS`): a busy receiver is reported `Empty`.
+    fn try_get_now(&self) -> Ret {
+        let Ok(mut rx) = self.rx.try_lock() else {
+            return Ret::Empty;
+        };
+        try_recv(&mut rx)
+    }
+
+    fn close_now(&self) {
+        drop(locked(&self.tx).take());
+        // Outside the runtime (the runner's thread) or inside a task, as the caller is.
+        match tokio::runtime::Handle::try_current() {
+            Ok(_) => {
+                if let Ok(mut rx) = self.rx.try_lock() {
+                    rx.close();
+                }
+            }
+            Err(_) => self.rx.blocking_lock().close(),
+        }
+    }
+
+    /// Not in tokio's scenarios (see `SINGLE_CONSUMER_OPS`).
+    fn len_now(&self) -> usize {
+        self.rx.try_lock().map_or(0, |rx| rx.len())
+    }
+}
+
+impl AsyncOps for TokioMpsc {
+    fn apply(&self, op: Op) -> BoxFuture<'_, Ret> {
+        waiting(
+            self,
+            op,
+            move |value| async move {
+                match self.sender() {
+                    Some(tx) => tx.send(value).await.map_or(Ret::Closed, |()| Ret::Ok),
+                    None => Ret::Closed,
+                }
+            },
+            move || async move {
+                self.rx
+                    .lock()
+                    .await
+                    .recv()
+                    .await
+                    .map_or(Ret::Closed, Ret::Got)
+            },
+        )
+    }
+
+    fn release(&self) {
+        self.close_now();
+    }
+}
+
+/// tokio's scenarios: as [`SINGLE_CONSUMER_OPS`], and no `close` either. Its receiver's
+/// `close` needs the receiver, which a waiting get holds across its await, so a `close` called
+/// from a task could not always reach it; the runner's release, from its own thread, waits for
+/// it instead.
+const TOKIO_OPS: OpSet = OpSet {
+    close: false,
+    cancel: true,
+    ..SINGLE_CONSUMER_OPS
+};
+
+/// A tokio bounded mpsc adapter for [`TryOnly`]'s non-blocking targets: the releases differ
+/// only in their crate path, the name of the closed-and-drained error, and whether
+/// `channel(0)` is allowed. The current release's `try_recv` also serves [`TokioMpsc`].
+macro_rules! tokio_adapter {
+    (
+        $(#[$doc:meta])* $name:ident, $try_send:ident, $try_recv:ident, $tokio:ident,
+        $closed:ident, $capacity:expr
+    ) => {
+        /// The release's `try_send` (`&mut self` in 0.2), as the specification's return value.
+        fn $try_send(tx: &mut $tokio::sync::mpsc::Sender<Value>, value: Value) -> Ret {
+            use $tokio::sync::mpsc::error::TrySendError;
+            try_sent(tx.try_send(value), |error| matches!(error, TrySendError::Full(_)))
+        }
+
+        /// The release's `try_recv`, as the specification's return value.
+        fn $try_recv(rx: &mut $tokio::sync::mpsc::Receiver<Value>) -> Ret {
+            use $tokio::sync::mpsc::error::TryRecvError;
+            match rx.try_recv() {
+                Ok(value) => Ret::Got(value),
+                Err(TryRecvError::Empty) => Ret::Empty,
+                Err(TryRecvError::$closed) => Ret::Closed,
+            }
+        }
+
+        $(#[$doc])*
+        fn $name(
+            capacity: usize,
+        ) -> TryOnly<$tokio::sync::mpsc::Sender<Value>, $tokio::sync::mpsc::Receiver<Value>> {
+            TryOnly::new(
+                $tokio::sync::mpsc::channel($capacity(capacity)),
+                $try_send,
+                $try_recv,
+                $tokio::sync::mpsc::Receiver::close,
+            )
+        }
+    };
+}
+
+tokio_adapter!(
+    /// tokio 0.2's bounded mpsc: its `try_recv` says `Empty`, never `Closed`, on a channel the
+    /// receiver closed and drained while a sender lives (tokio-rs/tokio#7631).
+    tokio_0_2,
+    try_send_0_2,
+    try_recv_0_2,
+    tokio_0_2,
+    Closed,
+    |capacity: usize| capacity
+);
+
+tokio_adapter!(
+    /// The current tokio's (fixed in 1.49.0 and 1.47.3 by tokio-rs/tokio#7686).
+    tokio_1,
+    try_send,
+    try_recv,
+    tokio,
+    Disconnected,
+    |capacity: usize| capacity.max(1)
+);
+
+/// The checker's `tokio-mpsc` target: tokio 1's channel on a multi-thread runtime.
+pub(crate) fn target() -> Box<dyn Target> {
+    Box::new(Peer {
+        name: "tokio-mpsc",
+        semantics: "single consumer (gets take turns on the receiver); no close on the senders: \
+                    the release drops them and closes the receiver; no close in the scenarios; \
+                    bounded only",
+        discards_on_close: false,
+        ops: TOKIO_OPS,
+        capacities: BOUNDED,
+        runtime: Some(LazyRuntime::new(Flavor::MultiThread)),
+        run: |peer, scenario, watch| {
+            on_tasks(peer, TokioMpsc::new(scenario.capacity), scenario, watch)
+        },
+    })
+}
+
+/// `tokio-mpsc-try`: tokio 1's channel, non-blocking, on OS threads.
+pub(crate) fn try_target() -> Box<dyn Target> {
+    try_only_peer(
+        "tokio-mpsc-try",
+        "tokio::sync::mpsc's bounded channel on threads, non-blocking: try_put, try_get and the \
+         receiver's close only; bounded only",
+        BOUNDED,
+        |peer, scenario, watch| on_threads(peer, &tokio_1(scenario.capacity), scenario, watch),
+    )
+}
+
+/// `tokio-0.2-mpsc-try`, the pinned release with tokio-rs/tokio#7631.
+pub(crate) fn v0_2_try_target() -> Box<dyn Target> {
+    try_only_peer(
+        "tokio-0.2-mpsc-try",
+        "tokio 0.2.25, shipped with tokio-rs/tokio#7631 (try_recv says Empty, not Closed, once \
+         the receiver has closed and drained the channel); otherwise as tokio-mpsc-try",
+        BOUNDED,
+        |peer, scenario, watch| on_threads(peer, &tokio_0_2(scenario.capacity), scenario, watch),
+    )
+}
