@@ -1,8 +1,22 @@
 //! The command's own advice, printed as a `hint:` line under an error. The library's and the
 //! harness's errors are written for any caller; only the command knows its flags.
 
+use std::fmt::Display;
+use std::io::{self, Write};
+use std::process::ExitCode;
+
 use prodcons::PipelineError;
 use prodcons_bench::BenchError;
+
+/// Prints `error` as one `error:` line, with the command's `hint` after the error's own words,
+/// and returns the exit code of a failed command.
+pub(crate) fn fail(error: &dyn Display, hint: Option<&str>) -> ExitCode {
+    let hint = hint
+        .map(|hint| format!(" (hint: {hint})"))
+        .unwrap_or_default();
+    let _ = writeln!(io::stderr(), "error: {error}{hint}");
+    ExitCode::FAILURE
+}
 
 /// What to try instead after a run failed with `error`, if the command has a flag for it.
 pub(crate) fn for_pipeline(error: &PipelineError) -> Option<&'static str> {

@@ -227,16 +227,11 @@ pub(crate) fn main(args: &BenchArgs) -> ExitCode {
         // A reader that went away (`prodcons bench | head`) is not an error worth a message.
         Err(Failure::Io(error)) if error.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(failure) => {
-            // One line, the command's advice after the error's own words.
             let hint = match &failure {
                 Failure::Bench(error) => crate::advice::for_bench(error),
                 _ => None,
             };
-            let hint = hint
-                .map(|hint| format!(" (hint: {hint})"))
-                .unwrap_or_default();
-            let _ = writeln!(io::stderr(), "error: {failure}{hint}");
-            ExitCode::FAILURE
+            crate::advice::fail(&failure, hint)
         }
     }
 }

@@ -63,16 +63,11 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(failure) => {
-            // One line, the command's advice after the error's own words.
             let hint = match &failure {
                 run::Failure::Pipeline(error) => advice::for_pipeline(error),
                 _ => None,
             };
-            let hint = hint
-                .map(|hint| format!(" (hint: {hint})"))
-                .unwrap_or_default();
-            let _ = writeln!(io::stderr(), "error: {failure}{hint}");
-            ExitCode::FAILURE
+            advice::fail(&failure, hint)
         }
     }
 }
