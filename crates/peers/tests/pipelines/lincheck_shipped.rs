@@ -103,12 +103,15 @@ fn tokio_0_2_says_empty_on_a_closed_drained_channel_and_tokio_1_does_not() {
     assert_eq!(first_failure("tokio-mpsc-try", &tokio_7631(), 1_000), None);
 }
 
-/// Not a shipped bug with a fix: a lost wakeup in flume's `recv_async` that the sweep in
-/// `ci/check.sh` hit once (flume 0.11.1, `flume-async-multi`, 1 in 2,350 histories), found in
-/// no issue (the closest is zesterer/flume#182, about the same branch of `RecvFut::poll_inner`).
-/// A receiver woken by `put(200)` re-polls, finds the queue empty (T3 took 200), and puts its
-/// hook back on the waiting list only after that; a send landing in between sees no waiting
-/// receiver and wakes no one, so T1's second `get` sleeps with 302 queued. Rare (6 lost wakeups
+/// Not a shipped bug with a fix, and not confirmed: an apparent lost wakeup in flume's
+/// `recv_async` that the sweep in `ci/check.sh` hit once (flume 0.11.1, `flume-async-multi`,
+/// 1 in 2,350 histories), found in no issue (the closest is zesterer/flume#182, about the same
+/// branch of `RecvFut::poll_inner`). Every sighting is a timeout on a shared machine, so until
+/// an injected delay or a model reproduces it, it is an observation (`docs/conformance.md`).
+/// The suspected interleaving, from reading the code: a receiver woken by `put(200)` re-polls,
+/// finds the queue empty (T3 took 200), and puts its hook back on the waiting list only after
+/// that; a send landing in between sees no waiting receiver and wakes no one, so T1's second
+/// `get` sleeps with 302 queued. Rare (6 lost wakeups
 /// in 1,438,239 runs of 0.11.1 and 5 in 1,631,496 of 0.10.10, 120 s each, on two vCPUs), hence
 /// ignored; `FLUME_WAKEUP_SECS` bounds it (default 120 s, half per target), and it reports the
 /// runs and the lost wakeups it saw on each target.
