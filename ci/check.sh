@@ -53,7 +53,7 @@ expect_violation flume-0.10.10-async --scenarios 2000 --runs 1 --patience-ms 5
 # Both fail in their first few dozen scenarios (docs/conformance.md, "Bugs that shipped").
 expect_violation futures-0.2.0-alpha-mpsc --scenarios 2000 --runs 1
 expect_violation tokio-0.2-mpsc-try --scenarios 2000 --runs 1
-expect_violation seeded-bug --scenarios 200 --runs 5
+expect_violation seeded-bug --scenarios 200 --runs 20
 # kanal's async receive loses the item a send handed it when the receive is then dropped.
 expect_violation kanal-async-cancel --scenarios 200 --runs 20 --seed 13
 

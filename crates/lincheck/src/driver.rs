@@ -55,7 +55,7 @@ impl Default for Plan {
 /// # if prodcons::BUILT_WITH_LOOM { return; }
 /// use prodcons_lincheck::{Conclusion, Plan, check_target, target};
 ///
-/// let plan = Plan { scenarios: 30, runs: 5, ..Plan::default() };
+/// let plan = Plan { scenarios: 200, runs: 20, ..Plan::default() };
 /// let outcome = check_target(&*target("seeded-bug").unwrap(), &plan, &|_| {});
 /// let (scenario, report) = outcome.failure.as_ref().expect("the seeded bug is found");
 /// assert!(report.contains("Why it fails"));

@@ -1,6 +1,7 @@
 //! What the checker runs against: our two queues, and a seeded bug. Other crates' channels
 //! are targets too, in the `prodcons-peers` crate, which implements [`Target`] for each.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use super::history::History;
@@ -376,37 +377,53 @@ pub fn target(name: &str) -> Option<Box<dyn Target>> {
     targets().into_iter().find(|target| target.name() == name)
 }
 
-/// Our [`BlockingQueue`] with a seeded bug: `try_get` reports `Empty` when exactly one item
-/// is queued. Deterministic and invisible to I1–I4 (callers retry), it proves that a sweep
-/// can fail; it is not among [`targets`], only found by name, as `seeded-bug`.
+/// Our [`BlockingQueue`] with a seeded race: `try_get` reports `Empty` when exactly one item
+/// is queued *and another operation is running at the same moment*. Alone, every operation is
+/// right, so only a run whose threads overlap can show it: it proves that a sweep finds races,
+/// not just wrong answers. It is not among [`targets`], only found by name, as `seeded-bug`.
 ///
 /// ```
 /// # if prodcons::BUILT_WITH_LOOM { return; }
-/// use prodcons_lincheck::{Op, Scenario, SeededBug, Target, Watch, check};
+/// use prodcons_lincheck::{Op, Plan, Scenario, SeededBug, Target, Watch, check, check_target};
 ///
-/// let scenario = Scenario::new(0, vec![Op::TryPut(0)], vec![vec![Op::TryGet], vec![Op::Len]], vec![]);
-/// let history = SeededBug.run(&scenario, &Watch::default());
-/// assert!(check(&SeededBug.spec(0), &history, 10_000).is_fail());
+/// // One thread at a time: nothing overlaps, and the bug cannot show.
+/// let alone = Scenario::new(0, vec![Op::TryPut(0)], vec![vec![Op::TryGet]], vec![Op::Len]);
+/// let history = SeededBug.run(&alone, &Watch::default());
+/// assert!(check(&SeededBug.spec(0), &history, 10_000).is_pass());
+///
+/// // Threads that overlap: the sweep finds it.
+/// let plan = Plan { scenarios: 200, runs: 20, ..Plan::default() };
+/// let outcome = check_target(&SeededBug, &plan, &|_| {});
+/// assert!(outcome.failure.is_some());
 /// ```
 #[derive(Debug, Default)]
 pub struct SeededBug;
 
-struct OffByOne(BlockingQueue<Value>);
+/// The queue behind [`SeededBug`], with a count of the operations running on it.
+struct RacyTryGet {
+    queue: BlockingQueue<Value>,
+    running: AtomicUsize,
+}
 
-impl SyncOps for OffByOne {
+impl SyncOps for RacyTryGet {
     fn apply(&self, op: Op) -> Ret {
-        if op == Op::TryGet && self.0.len() == 1 {
-            return Ret::Empty;
-        }
-        self.0.apply(op)
+        // SeqCst, so that each call sees every operation that began before it.
+        let others = self.running.fetch_add(1, Ordering::SeqCst);
+        let ret = if op == Op::TryGet && others > 0 && self.queue.len() == 1 {
+            Ret::Empty
+        } else {
+            self.queue.apply(op)
+        };
+        self.running.fetch_sub(1, Ordering::SeqCst);
+        ret
     }
 
     fn release(&self) {
-        self.0.release();
+        self.queue.release();
     }
 
     fn sleepers(&self) -> Option<usize> {
-        self.0.sleepers()
+        self.queue.sleepers()
     }
 }
 
@@ -420,12 +437,16 @@ impl Target for SeededBug {
     }
 
     fn semantics(&self) -> &'static str {
-        "deliberately broken: try_get says Empty when one item is queued"
+        "deliberately broken: try_get says Empty when one item is queued and another operation \
+         runs at the same moment"
     }
 
     fn run(&self, scenario: &Scenario, watch: &Watch) -> History {
         run_threads(
-            &OffByOne(BlockingQueue::new(scenario.capacity)),
+            &RacyTryGet {
+                queue: BlockingQueue::new(scenario.capacity),
+                running: AtomicUsize::new(0),
+            },
             scenario,
             &self.spec(scenario.capacity),
             watch,

@@ -33,7 +33,14 @@ fn our_queues_pass_and_exit_zero() {
 
 #[test]
 fn a_violation_prints_the_minimal_scenario_and_exits_one() {
-    let output = check(&["--target", "seeded-bug", "--scenarios", "30", "--runs", "5"]);
+    let output = check(&[
+        "--target",
+        "seeded-bug",
+        "--scenarios",
+        "200",
+        "--runs",
+        "20",
+    ]);
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert_eq!(output.status.code(), Some(1), "{stdout}");
     assert!(stdout.contains("VIOLATION"), "{stdout}");
