@@ -3,18 +3,19 @@
 //!
 //! crossbeam has no `close`: a channel disconnects when every sender (or every receiver) is
 //! dropped. That is all the pipelines need, since every worker drops its ends when it stops,
-//! early or not. The checker's threads share one channel for a whole run and cannot drop it,
-//! so its adapter, [`FlaggedClose`], emulates Python's close with a flag.
+//! early or not, and it is how the checker's adapter, [`DroppedEnds`], releases blocked
+//! operations too: through crossbeam's own blocking `send` and `recv`, woken by crossbeam's own
+//! disconnect.
 //!
-//! The checker's adapter runs the pipelines' own ends, so both make the channel and map a
-//! non-blocking send and receive the same way.
+//! The checker's adapter runs the pipelines' own ends, so both make the channel and map each
+//! operation the same way.
 
-use std::sync::{RwLock, RwLockReadGuard};
+use std::sync::Mutex;
 
 use prodcons::channel::{Closed, Receiver, Sender, ThreadChannel};
-use prodcons_lincheck::{Op, Ret, SyncOps, Target, Value};
+use prodcons_lincheck::{Op, OpSet, Ret, SyncOps, Target, Value};
 
-use crate::shared::{End, POLL, Peer, on_threads, put_ret, unbounded_for_0};
+use crate::shared::{End, Peer, get_ret, locked, on_threads, put_ret, unbounded_for_0};
 
 /// crossbeam-channel, the peer a Rust user would reach for, for the thread driver;
 /// `unbounded()` for capacity 0.
@@ -84,111 +85,86 @@ impl ThreadChannel for Crossbeam {
     }
 }
 
-/// crossbeam-channel for the checker, which has no `close`: a channel closes when every sender
-/// (or every receiver) is dropped, which the threads of one run cannot do while they share it.
-/// So the adapter emulates Python's close with a flag: a put that finds it set fails, a get
-/// drains and then fails. Blocking operations are `send_timeout`/`recv_timeout` in a loop that
-/// looks at the flag between waits, and each send attempt holds a read lock that `close` takes
-/// for writing, so no send can land after the close has taken effect.
-///
-/// It runs [`Crossbeam`]'s ends, the pipelines' own, and waits on the channel inside them.
-struct FlaggedClose {
-    tx: <Crossbeam as ThreadChannel>::Tx<Value>,
-    rx: <Crossbeam as ThreadChannel>::Rx<Value>,
-    closed: RwLock<bool>,
+/// crossbeam-channel for the checker, through its own blocking `send` and `recv`. The adapter
+/// holds one sender and one receiver; each operation clones the end it needs (a short lock
+/// around the clone, none around the operation) and runs on its clone. The release drops the
+/// adapter's two ends. Blocked operations are all of one kind then (a channel is never both
+/// full and empty), and their counterparts hold no clone for long, so the last end of the
+/// other side soon goes: crossbeam's disconnect wakes a blocked `recv`, which drains and then
+/// fails, or a blocked `send`, which fails. The queued items go with the receivers, so the
+/// release is held to a close that discards them.
+struct DroppedEnds {
+    tx: Mutex<Option<<Crossbeam as ThreadChannel>::Tx<Value>>>,
+    rx: Mutex<Option<<Crossbeam as ThreadChannel>::Rx<Value>>>,
 }
 
-impl FlaggedClose {
+impl DroppedEnds {
     fn new(capacity: usize) -> Self {
         let (tx, rx) = Crossbeam::channel(capacity);
         Self {
-            tx,
-            rx,
-            closed: RwLock::new(false),
+            tx: Mutex::new(Some(tx)),
+            rx: Mutex::new(Some(rx)),
         }
     }
 
-    /// The flag, read-locked: a send made while holding it cannot land after a `close`.
-    fn closed(&self) -> RwLockReadGuard<'_, bool> {
-        self.closed
-            .read()
-            .unwrap_or_else(|poison| poison.into_inner())
+    /// A sender of its own for one operation, or `None` once the release dropped them.
+    fn sender(&self) -> Option<<Crossbeam as ThreadChannel>::Tx<Value>> {
+        locked(&self.tx).clone()
     }
 
-    fn is_closed(&self) -> bool {
-        *self.closed()
-    }
-
-    fn drain_or_closed(&self) -> Ret {
-        self.rx.0.try_recv().map_or(Ret::Closed, Ret::Got)
+    /// A receiver of its own for one operation, or `None` once the release dropped them.
+    fn receiver(&self) -> Option<<Crossbeam as ThreadChannel>::Rx<Value>> {
+        locked(&self.rx).clone()
     }
 }
 
-impl SyncOps for FlaggedClose {
+impl SyncOps for DroppedEnds {
     fn apply(&self, op: Op) -> Ret {
-        use crossbeam_channel::{RecvTimeoutError, SendTimeoutError};
         match op {
-            Op::Put(value) => loop {
-                let closed = self.closed();
-                if *closed {
-                    return Ret::Closed;
-                }
-                match self.tx.0.send_timeout(value, POLL) {
-                    Ok(()) => return Ret::Ok,
-                    Err(SendTimeoutError::Timeout(_)) => {}
-                    Err(SendTimeoutError::Disconnected(_)) => return Ret::Closed,
-                }
-            },
-            Op::Get => loop {
-                match self.rx.0.recv_timeout(POLL) {
-                    Ok(value) => return Ret::Got(value),
-                    Err(RecvTimeoutError::Timeout) if self.is_closed() => {
-                        return self.drain_or_closed();
-                    }
-                    Err(RecvTimeoutError::Timeout) => {}
-                    Err(RecvTimeoutError::Disconnected) => return Ret::Closed,
-                }
-            },
-            Op::TryPut(value) => {
-                let closed = self.closed();
-                if *closed {
-                    return Ret::Closed;
-                }
-                put_ret(self.tx.try_put(value))
-            }
-            Op::TryGet => match self.rx.try_get() {
-                Ok(Some(value)) => Ret::Got(value),
-                Ok(None) if self.is_closed() => self.drain_or_closed(),
-                Ok(None) => Ret::Empty,
+            Op::Put(value) => self.sender().map_or(Ret::Closed, |tx| match tx.put(value) {
+                Ok(()) => Ret::Ok,
                 Err(Closed) => Ret::Closed,
-            },
-            Op::Close => {
-                self.release();
-                Ret::Ok
-            }
-            Op::Len => Ret::Len(self.rx.0.len()),
-            Op::CancelledGet | Op::CancelledPut(_) => {
-                unreachable!("run_threads refuses cancelled operations")
+            }),
+            Op::Get => self
+                .receiver()
+                .map_or(Ret::Closed, |rx| get_ret(rx.get().map(Some))),
+            Op::TryPut(value) => self
+                .sender()
+                .map_or(Ret::Closed, |tx| put_ret(tx.try_put(value))),
+            Op::TryGet => self
+                .receiver()
+                .map_or(Ret::Closed, |rx| get_ret(rx.try_get())),
+            Op::Close | Op::Len | Op::CancelledGet | Op::CancelledPut(_) => {
+                unreachable!("not in the crossbeam target's scenarios: {op}")
             }
         }
     }
 
     fn release(&self) {
-        *self
-            .closed
-            .write()
-            .unwrap_or_else(|poison| poison.into_inner()) = true;
+        drop(locked(&self.tx).take());
+        drop(locked(&self.rx).take());
     }
 }
 
-/// The checker's `crossbeam` target, on OS threads, with every operation and capacity.
+/// The checker's `crossbeam` target, on OS threads: blocking and non-blocking puts and gets at
+/// every capacity; no `close` (crossbeam has none) and no `len` (which needs a live end, and
+/// there is none after the release).
 pub(crate) fn target() -> Box<dyn Target> {
-    Box::new(Peer::plain(
-        "crossbeam",
-        "no close: emulated with a flag (puts fail, gets drain); blocking ops are \
-         send_timeout/recv_timeout loops",
-        |peer, scenario, watch| {
-            on_threads(peer, &FlaggedClose::new(scenario.capacity), scenario, watch)
+    Box::new(Peer {
+        ops: OpSet {
+            close: false,
+            len: false,
+            ..OpSet::ALL
         },
-    ))
+        discards_on_close: true,
+        ..Peer::plain(
+            "crossbeam",
+            "no close: the release drops every end, so crossbeam's disconnect wakes blocked \
+             sends and receives (the queued items go with the receivers); no close or len in \
+             the scenarios",
+            |peer, scenario, watch| {
+                on_threads(peer, &DroppedEnds::new(scenario.capacity), scenario, watch)
+            },
+        )
+    })
 }
