@@ -3,19 +3,19 @@
 //!
 //! crossbeam has no `close`: a channel disconnects when every sender (or every receiver) is
 //! dropped. That is all the pipelines need, since every worker drops its ends when it stops,
-//! early or not, and it is how the checker's adapter, [`DroppedEnds`], releases blocked
+//! early or not, and it is how the checker's adapter, a [`DroppedEnds`], releases blocked
 //! operations too: through crossbeam's own blocking `send` and `recv`, woken by crossbeam's own
 //! disconnect.
 //!
 //! The checker's adapter runs the pipelines' own ends, so both make the channel and map each
 //! operation the same way.
 
-use std::sync::Mutex;
-
 use prodcons::channel::{Closed, Receiver, Sender, ThreadChannel};
-use prodcons_lincheck::{Op, OpSet, Ret, SyncOps, Target, Value};
+use prodcons_lincheck::{Op, Ret, SyncOps, Target, Value};
 
-use crate::shared::{End, Peer, get_ret, locked, on_threads, put_ret, unbounded_for_0};
+use crate::shared::{
+    ANY, DroppedEnds, End, dropped_ends_peer, get_ret, on_threads, put_ret, unbounded_for_0,
+};
 
 /// crossbeam-channel, the peer a Rust user would reach for, for the thread driver;
 /// `unbounded()` for capacity 0.
@@ -85,40 +85,11 @@ impl ThreadChannel for Crossbeam {
     }
 }
 
-/// crossbeam-channel for the checker, through its own blocking `send` and `recv`. The adapter
-/// holds one sender and one receiver; each operation clones the end it needs (a short lock
-/// around the clone, none around the operation) and runs on its clone. The release drops the
-/// adapter's two ends. Blocked operations are all of one kind then (a channel is never both
-/// full and empty), and their counterparts hold no clone for long, so the last end of the
-/// other side soon goes: crossbeam's disconnect wakes a blocked `recv`, which drains and then
-/// fails, or a blocked `send`, which fails. The queued items go with the receivers, so the
-/// release is held to a close that discards them.
-struct DroppedEnds {
-    tx: Mutex<Option<<Crossbeam as ThreadChannel>::Tx<Value>>>,
-    rx: Mutex<Option<<Crossbeam as ThreadChannel>::Rx<Value>>>,
-}
+/// The checker's crossbeam channel: the pipelines' ends, released by dropping them.
+type Checked =
+    DroppedEnds<<Crossbeam as ThreadChannel>::Tx<Value>, <Crossbeam as ThreadChannel>::Rx<Value>>;
 
-impl DroppedEnds {
-    fn new(capacity: usize) -> Self {
-        let (tx, rx) = Crossbeam::channel(capacity);
-        Self {
-            tx: Mutex::new(Some(tx)),
-            rx: Mutex::new(Some(rx)),
-        }
-    }
-
-    /// A sender of its own for one operation, or `None` once the release dropped them.
-    fn sender(&self) -> Option<<Crossbeam as ThreadChannel>::Tx<Value>> {
-        locked(&self.tx).clone()
-    }
-
-    /// A receiver of its own for one operation, or `None` once the release dropped them.
-    fn receiver(&self) -> Option<<Crossbeam as ThreadChannel>::Rx<Value>> {
-        locked(&self.rx).clone()
-    }
-}
-
-impl SyncOps for DroppedEnds {
+impl SyncOps for Checked {
     fn apply(&self, op: Op) -> Ret {
         match op {
             Op::Put(value) => self.sender().map_or(Ret::Closed, |tx| match tx.put(value) {
@@ -141,30 +112,26 @@ impl SyncOps for DroppedEnds {
     }
 
     fn release(&self) {
-        drop(locked(&self.tx).take());
-        drop(locked(&self.rx).take());
+        self.drop_ends();
     }
 }
 
-/// The checker's `crossbeam` target, on OS threads: blocking and non-blocking puts and gets at
-/// every capacity; no `close` (crossbeam has none) and no `len` (which needs a live end, and
-/// there is none after the release).
+/// The checker's `crossbeam` target, on OS threads: [`DroppedEnds`] at every capacity.
 pub(crate) fn target() -> Box<dyn Target> {
-    Box::new(Peer {
-        ops: OpSet {
-            close: false,
-            len: false,
-            ..OpSet::ALL
+    dropped_ends_peer(
+        "crossbeam",
+        "no close: the release drops every end, so crossbeam's disconnect wakes blocked sends \
+         and receives (the queued items go with the receivers); no close or len in the \
+         scenarios",
+        ANY,
+        None,
+        |peer, scenario, watch| {
+            on_threads(
+                peer,
+                &Checked::new(Crossbeam::channel(scenario.capacity)),
+                scenario,
+                watch,
+            )
         },
-        discards_on_close: true,
-        ..Peer::plain(
-            "crossbeam",
-            "no close: the release drops every end, so crossbeam's disconnect wakes blocked \
-             sends and receives (the queued items go with the receivers); no close or len in \
-             the scenarios",
-            |peer, scenario, watch| {
-                on_threads(peer, &DroppedEnds::new(scenario.capacity), scenario, watch)
-            },
-        )
-    })
+    )
 }

@@ -1,11 +1,13 @@
 //! flume, for the checker only: the current release ([`Flume`], flume 0.11) and 0.10.10
-//! ([`Flume0_10_10`]), pinned with a shipped bug, both made by one macro.
+//! ([`Flume0_10_10`]), pinned with a shipped bug, both made by one macro; and the current
+//! release's bounded channel ([`Bounded`]).
 //!
 //! flume has no `close` and no way to wake a blocked receiver but dropping every sender. The
-//! adapter holds the one sender, lends it to each put under a read lock, and the release drops
-//! it, so that receives drain and then fail, as after Python's close. A blocked *send* could
-//! only be woken by dropping the receivers, which loses the items, so flume runs unbounded
-//! only (capacity 0), where sends never block.
+//! unbounded adapters hold the one sender, lend it to each put under a read lock, and drop it
+//! for a `close`, so that receives drain and then fail, as after Python's close: sends never
+//! block there. The bounded channel, where they do, is checked as crossbeam is, a
+//! [`DroppedEnds`] with no `close` in its scenarios: flume's own blocking and async sends and
+//! receives, released by flume's own disconnect.
 //!
 //! The current release passes on threads (`flume`) and on a current-thread runtime
 //! (`flume-async`). On a multi-thread runtime (`flume-async-multi`) it is among the
@@ -23,7 +25,7 @@ use prodcons_lincheck::{
     SyncOps, Target, Value, Watch, immediately, waiting,
 };
 
-use crate::shared::{Peer, on_tasks, on_threads, try_sent};
+use crate::shared::{ANY, DroppedEnds, Peer, dropped_ends_peer, on_tasks, on_threads, try_sent};
 
 /// A flume adapter (see the module's documentation); the releases differ only in their crate
 /// path.
@@ -130,6 +132,112 @@ flume_adapter!(
     Flume0_10_10,
     flume_0_10_10
 );
+
+/// flume's bounded channel (unbounded for capacity 0; `bounded(0)` is a rendezvous), through
+/// `send`/`recv` on threads and `send_async`/`recv_async` on tasks.
+type Bounded = DroppedEnds<flume::Sender<Value>, flume::Receiver<Value>>;
+
+fn bounded(capacity: usize) -> Bounded {
+    DroppedEnds::new(match capacity {
+        0 => flume::unbounded(),
+        bound => flume::bounded(bound),
+    })
+}
+
+impl Bounded {
+    /// `op` if it never waits; `None` for `put` and `get`.
+    fn at_once(&self, op: Op) -> Option<Ret> {
+        Some(match op {
+            Op::TryPut(value) => self.sender().map_or(Ret::Closed, |tx| {
+                try_sent(tx.try_send(value), |error| {
+                    matches!(error, flume::TrySendError::Full(_))
+                })
+            }),
+            Op::TryGet => self
+                .receiver()
+                .map_or(Ret::Closed, |rx| match rx.try_recv() {
+                    Ok(value) => Ret::Got(value),
+                    Err(flume::TryRecvError::Empty) => Ret::Empty,
+                    Err(flume::TryRecvError::Disconnected) => Ret::Closed,
+                }),
+            Op::Put(_) | Op::Get => return None,
+            Op::Close | Op::Len | Op::CancelledGet | Op::CancelledPut(_) => {
+                unreachable!("not in the bounded flume targets' scenarios: {op}")
+            }
+        })
+    }
+}
+
+impl SyncOps for Bounded {
+    fn apply(&self, op: Op) -> Ret {
+        self.at_once(op).unwrap_or_else(|| match op {
+            Op::Put(value) => match self.sender().map(|tx| tx.send(value)) {
+                Some(Ok(())) => Ret::Ok,
+                _ => Ret::Closed,
+            },
+            _ => match self.receiver().map(|rx| rx.recv()) {
+                Some(Ok(value)) => Ret::Got(value),
+                _ => Ret::Closed,
+            },
+        })
+    }
+
+    fn release(&self) {
+        self.drop_ends();
+    }
+}
+
+impl AsyncOps for Bounded {
+    fn apply(&self, op: Op) -> BoxFuture<'_, Ret> {
+        Box::pin(async move {
+            if let Some(ret) = self.at_once(op) {
+                return ret;
+            }
+            match op {
+                Op::Put(value) => match self.sender() {
+                    Some(tx) => tx.send_async(value).await.map_or(Ret::Closed, |()| Ret::Ok),
+                    None => Ret::Closed,
+                },
+                _ => match self.receiver() {
+                    Some(rx) => rx.recv_async().await.map_or(Ret::Closed, Ret::Got),
+                    None => Ret::Closed,
+                },
+            }
+        })
+    }
+
+    fn release(&self) {
+        self.drop_ends();
+    }
+}
+
+/// What the bounded flume targets do differently.
+const BOUNDED_SEMANTICS: &str = "no close: the release drops every end, so flume's disconnect \
+                                 wakes blocked sends and receives (the queued items go with \
+                                 the receivers); no close or len in the scenarios";
+
+/// `flume-bounded`: the current release's bounded channel on threads, `send` and `recv`.
+pub(crate) fn bounded_target() -> Box<dyn Target> {
+    dropped_ends_peer(
+        "flume-bounded",
+        BOUNDED_SEMANTICS,
+        ANY,
+        None,
+        |peer, scenario, watch| on_threads(peer, &bounded(scenario.capacity), scenario, watch),
+    )
+}
+
+/// `flume-bounded-async`: the same on a current-thread runtime, `send_async` and
+/// `recv_async`.
+pub(crate) fn bounded_async_target() -> Box<dyn Target> {
+    dropped_ends_peer(
+        "flume-bounded-async",
+        BOUNDED_SEMANTICS,
+        ANY,
+        Some(Flavor::CurrentThread),
+        |peer, scenario, watch| on_tasks(peer, bounded(scenario.capacity), scenario, watch),
+    )
+}
 
 /// Unbounded only: see the module's documentation.
 const UNBOUNDED: &[usize] = &[0];

@@ -247,6 +247,8 @@ pub fn targets() -> Vec<Box<dyn Target>> {
         self::std_mpsc::target(),
         self::flume::target(),
         self::flume::async_target(),
+        self::flume::bounded_target(),
+        self::flume::bounded_async_target(),
         self::futures::target(),
         self::tokio_mpsc::try_target(),
     ]);

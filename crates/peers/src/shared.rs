@@ -12,8 +12,8 @@ use prodcons::channel::{
     AsyncReceiver, AsyncSender, Closed, Receiver, Sender, TaskChannel, ThreadChannel,
 };
 use prodcons_lincheck::{
-    AsyncOps, BoxFuture, History, Immediate, LazyRuntime, Op, OpSet, Ret, Scenario, Spec, SyncOps,
-    Target, Value, Watch, immediately, run_tasks, run_threads, waiting,
+    AsyncOps, BoxFuture, Flavor, History, Immediate, LazyRuntime, Op, OpSet, Ret, Scenario, Spec,
+    SyncOps, Target, Value, Watch, immediately, run_tasks, run_threads, waiting,
 };
 
 /// One end of a peer crate's channel, wrapped so that this crate may implement the library's
@@ -167,6 +167,72 @@ impl<C: TaskChannel + 'static> AsyncOps for TaskEnds<C> {
     fn release(&self) {
         self.close_now();
     }
+}
+
+/// A channel that closes only when every sender or every receiver is dropped (crossbeam,
+/// flume), run through its own blocking or async `send` and `recv`. The adapter holds one
+/// sender and one receiver; each operation clones the end it needs (a short lock around the
+/// clone, none around the operation) and runs on its clone. The release drops the adapter's
+/// two ends. Blocked operations are all of one kind then (a channel is never both full and
+/// empty), and their counterparts hold no clone for long, so the last end of the other side
+/// soon goes: the crate's own disconnect wakes a blocked receive, which drains and then fails,
+/// or a blocked send, which fails. The queued items go with the receivers, so the release is
+/// held to a close that discards them ([`PUTS_AND_GETS`] targets have no other close).
+pub(crate) struct DroppedEnds<S, R> {
+    tx: Mutex<Option<S>>,
+    rx: Mutex<Option<R>>,
+}
+
+impl<S: Clone, R: Clone> DroppedEnds<S, R> {
+    pub(crate) fn new((tx, rx): (S, R)) -> Self {
+        Self {
+            tx: Mutex::new(Some(tx)),
+            rx: Mutex::new(Some(rx)),
+        }
+    }
+
+    /// A sender of its own for one operation, or `None` once the release dropped them.
+    pub(crate) fn sender(&self) -> Option<S> {
+        locked(&self.tx).clone()
+    }
+
+    /// A receiver of its own for one operation, or `None` once the release dropped them.
+    pub(crate) fn receiver(&self) -> Option<R> {
+        locked(&self.rx).clone()
+    }
+
+    /// The release: drops the adapter's ends, so that the last ones go with the operations
+    /// that hold them.
+    pub(crate) fn drop_ends(&self) {
+        drop(locked(&self.tx).take());
+        drop(locked(&self.rx).take());
+    }
+}
+
+/// The scenarios of a [`DroppedEnds`] target: blocking and non-blocking puts and gets. No
+/// `close`, which these crates do not have (the release is theirs: dropping every end), and no
+/// `len`, which needs a live end, and there is none after the release.
+pub(crate) const PUTS_AND_GETS: OpSet = OpSet {
+    close: false,
+    len: false,
+    ..OpSet::ALL
+};
+
+/// A [`DroppedEnds`] target: [`PUTS_AND_GETS`], held to the discarding close.
+pub(crate) fn dropped_ends_peer(
+    name: &'static str,
+    semantics: &'static str,
+    capacities: &'static [usize],
+    flavor: Option<Flavor>,
+    run: fn(&Peer, &Scenario, &Watch) -> History,
+) -> Box<dyn Target> {
+    Box::new(Peer {
+        ops: PUTS_AND_GETS,
+        discards_on_close: true,
+        capacities,
+        runtime: flavor.map(LazyRuntime::new),
+        ..Peer::plain(name, semantics, run)
+    })
 }
 
 /// How long a blocked operation that polls (crossbeam's emulated close, std's receiver) waits
