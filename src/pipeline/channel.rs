@@ -24,6 +24,7 @@
 
 use std::future::Future;
 
+use super::MAX_PREALLOCATED_BOUND;
 use super::error::PipelineError;
 use super::params::Params;
 use crate::loom::sync::Arc;
@@ -243,14 +244,6 @@ impl TaskChannel for OurQueues {
         (Arc::clone(&queue), queue)
     }
 }
-
-/// The largest bound we let a channel that allocates every slot up front (crossbeam, kanal,
-/// async-channel) allocate: a huge bound would abort the process before any thread starts.
-///
-/// ```
-/// assert_eq!(prodcons::MAX_PREALLOCATED_BOUND, 1 << 24);
-/// ```
-pub const MAX_PREALLOCATED_BOUND: usize = 1 << 24;
 
 /// Refuses, before anything is allocated, bounds that `queue`, a channel crate that allocates
 /// its slots up front, could not allocate.

@@ -391,7 +391,13 @@ impl Pipeline {
     }
 }
 
-pub use channel::MAX_PREALLOCATED_BOUND;
+/// The largest bound we let a channel that allocates every slot up front (crossbeam, kanal,
+/// async-channel) allocate: a huge bound would abort the process before any thread starts.
+///
+/// ```
+/// assert_eq!(prodcons::MAX_PREALLOCATED_BOUND, 1 << 24);
+/// ```
+pub const MAX_PREALLOCATED_BOUND: usize = 1 << 24;
 
 /// One of the three pipelines on our queues.
 ///
