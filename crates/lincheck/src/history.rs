@@ -9,8 +9,12 @@
 //! one). A bug that needs two operations to overlap with no synchronisation at all between
 //! them can therefore hide from stress mode; loom mode does not rely on the clock for
 //! interleavings (the clock is a plain `std` atomic that loom does not see, so it adds no
-//! schedule points), which is why both modes exist. Each thread appends to its own log, so
-//! recording adds no lock.
+//! schedule points), which is why both modes exist. Apart from the clock, the stress runner's
+//! threads share nothing to record: each appends to its own log, behind a lock that only the
+//! runner ever contends for (when it takes a snapshot of a run whose threads are all inside an
+//! operation), and publishes its progress in an atomic only it writes. Recording takes no
+//! shared lock and wakes nobody per operation (see the stress module for what the runner reads,
+//! and when).
 
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};

@@ -20,10 +20,32 @@
 //! So the patience only decides when to look, never a verdict: the one verdict that depends
 //! on time is the lost wakeup, which needs a thread to stay stuck for the hang limit (seconds)
 //! although the specification says it must not block. Safety verdicts depend on no timing.
+//!
+//! # What recording costs, and how the runner watches
+//!
+//! Besides the clock's two stamps (see the history module), an operation touches only its
+//! own thread's slot, aligned to cache lines of its own: on invocation and on return, the
+//! thread takes its log's lock, which no other thread of the run takes (the runner takes it
+//! only to take a snapshot, while every thread is inside an operation, and after the run), so
+//! it is always free; and it stores its step count, an atomic only it writes. There is no
+//! lock shared between the threads and no notification on the operation path: a thread wakes
+//! the runner once, when it has run all its operations, so that the run ends at once.
+//!
+//! The runner polls instead of being told. It reads every thread's step count, with no lock,
+//! and naps between looks: 50 µs after something moved, doubling while nothing does, up to
+//! 1 ms (or the patience, if shorter). It asks the target for its sleepers, which for our
+//! queues reads their waiting counts under the queue's own lock, only when every unfinished
+//! thread is inside an operation and nothing has moved since its previous look: never while
+//! the threads are getting on, and at most once a nap while they are all stuck. How soon the
+//! runner looks decides only when a run ends, never a verdict: a snapshot is judged the same
+//! whenever it is taken, a release still needs the specification to say every running
+//! operation must block, and a late look can only lengthen the time a stuck operation is
+//! given before it is a lost wakeup, never shorten it.
 
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::{Arc, Barrier, Condvar, Mutex, MutexGuard};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Barrier, Mutex, MutexGuard};
 use std::task::Poll;
 use std::time::{Duration, Instant};
 
@@ -150,96 +172,137 @@ impl Default for Watch {
     }
 }
 
-/// One thread's (or task's) log, shared with the runner so that it can take a snapshot while
-/// the thread is stuck. The lock is the thread's own, and the runner takes it only when
-/// looking, so it is almost always uncontended.
+/// One thread's (or task's) log: what it records, and what the runner reads to decide when
+/// to look. No other thread of the run touches it; only the runner reads it.
+///
+/// Aligned to its own cache lines, so that one thread's recording never invalidates the line
+/// another thread records on.
+#[repr(align(128))]
+struct Slot {
+    /// The runner's cheap view, written by the thread alone: twice the operations returned,
+    /// plus one while an operation runs, with [`FINISHED`] set once the thread is done. The
+    /// runner reads it on every look without taking any lock.
+    steps: AtomicU64,
+    /// The log itself. The lock is the thread's own: the runner takes it only to take a
+    /// snapshot (while every thread is inside an operation) and after the run, so the
+    /// thread's own lock and unlock find it free and stay on its own cache line.
+    log: Mutex<Log>,
+}
+
+/// Set in a [`Slot`]'s steps once its thread has run all its operations.
+const FINISHED: u64 = 1 << 63;
+
 #[derive(Default)]
 struct Log {
     entries: Vec<Entry>,
     /// The operation running now, and its invocation stamp.
     running: Option<(Op, u64)>,
-    finished: bool,
 }
 
-/// Every part's log, and a condition variable that wakes the runner whenever one changes.
+/// Every thread's slot, and the runner's thread, which a thread wakes when it finishes.
 struct Logs {
-    parts: Vec<(Part, Mutex<Log>)>,
-    progress: Mutex<u64>,
-    moved: Condvar,
+    slots: Vec<Slot>,
+    watcher: std::thread::Thread,
 }
 
 fn relock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(|poison| poison.into_inner())
 }
 
+/// What the runner sees of the threads without taking any lock.
+struct Glance {
+    unfinished: usize,
+    /// Whether every unfinished thread is inside an operation. One that has not started, or is
+    /// between two operations, is not blocked, however long it takes.
+    all_inside: bool,
+    /// Operations returned and threads finished, summed over the threads: what "moved" means,
+    /// as it did when every return and finish notified the runner.
+    progress: u64,
+}
+
 impl Logs {
+    /// Logs for `threads` threads, watched from the calling thread.
     fn new(threads: usize) -> Self {
         Self {
-            parts: (0..threads)
-                .map(|index| (Part::Thread(index), Mutex::default()))
+            slots: (0..threads)
+                .map(|_| Slot {
+                    steps: AtomicU64::new(0),
+                    log: Mutex::default(),
+                })
                 .collect(),
-            progress: Mutex::new(0),
-            moved: Condvar::new(),
+            watcher: std::thread::current(),
         }
     }
 
-    fn moved(&self) {
-        *relock(&self.progress) += 1;
-        self.moved.notify_all();
+    /// Moves thread `index` one step on. Only that thread writes its steps, so a load and a
+    /// store do; `Release`, so that a runner that sees the step also sees the log behind it.
+    fn step(&self, index: usize, by: u64) {
+        let steps = &self.slots[index].steps;
+        steps.store(steps.load(Ordering::Relaxed) + by, Ordering::Release);
     }
 
     fn invoke(&self, index: usize, op: Op, at: u64) {
-        relock(&self.parts[index].1).running = Some((op, at));
+        relock(&self.slots[index].log).running = Some((op, at));
+        self.step(index, 1);
     }
 
     fn respond(&self, index: usize, ret: Ret, at: u64) {
-        let mut log = relock(&self.parts[index].1);
+        let mut log = relock(&self.slots[index].log);
         if let Some((op, invoke)) = log.running.take() {
             log.entries
                 .push(Entry::new(Part::Thread(index), op, invoke, Some((at, ret))));
         }
         drop(log);
-        self.moved();
+        self.step(index, 1);
     }
 
+    /// Marks thread `index` done and wakes the runner, once per thread and run (never per
+    /// operation), so that the run ends as soon as the last thread does.
     fn finish(&self, index: usize) {
-        relock(&self.parts[index].1).finished = true;
-        self.moved();
+        self.step(index, FINISHED);
+        self.watcher.unpark();
     }
 
-    fn unfinished(&self) -> usize {
-        self.parts
-            .iter()
-            .filter(|(_, log)| !relock(log).finished)
-            .count()
+    fn glance(&self) -> Glance {
+        let mut glance = Glance {
+            unfinished: 0,
+            all_inside: true,
+            progress: 0,
+        };
+        for slot in &self.slots {
+            let steps = slot.steps.load(Ordering::Acquire);
+            let finished = steps & FINISHED != 0;
+            let steps = steps & !FINISHED;
+            glance.unfinished += usize::from(!finished);
+            glance.all_inside &= finished || steps % 2 == 1;
+            glance.progress += steps / 2 + u64::from(finished);
+        }
+        glance
     }
 
-    /// Whether every unfinished thread is inside an operation. One that has not started, or is
-    /// between two operations, is not blocked, however long it takes.
-    fn all_inside(&self) -> bool {
-        self.parts.iter().all(|(_, log)| {
-            let log = relock(log);
-            log.finished || log.running.is_some()
-        })
-    }
-
-    /// Everything so far: returned operations, and running ones as never returned.
-    fn snapshot(&self, sequential: &[Entry]) -> History {
+    /// Everything so far: returned operations, and running ones as never returned; or nothing,
+    /// if an unfinished thread turns out to be between two operations after all (it moved
+    /// since the glance).
+    fn snapshot(&self, sequential: &[Entry]) -> Option<History> {
         let mut entries = sequential.to_vec();
-        for (part, log) in &self.parts {
-            let log = relock(log);
+        for (index, slot) in self.slots.iter().enumerate() {
+            let log = relock(&slot.log);
             entries.extend(&log.entries);
-            if let Some((op, invoke)) = log.running {
-                entries.push(Entry::new(*part, op, invoke, None));
+            match log.running {
+                Some((op, invoke)) => {
+                    entries.push(Entry::new(Part::Thread(index), op, invoke, None))
+                }
+                None if slot.steps.load(Ordering::Acquire) & FINISHED == 0 => return None,
+                None => {}
             }
         }
-        History::new(entries)
+        Some(History::new(entries))
     }
 
     fn take_entries(&self) -> Vec<Entry> {
-        self.parts
+        self.slots
             .iter()
-            .flat_map(|(_, log)| std::mem::take(&mut relock(log).entries))
+            .flat_map(|slot| std::mem::take(&mut relock(&slot.log).entries))
             .collect()
     }
 }
@@ -284,6 +347,10 @@ impl<Q: AsyncOps + ?Sized> Watched for OnTasks<'_, Q> {
     }
 }
 
+/// The runner's first nap after something moved; each nap with nothing moving doubles it, up
+/// to a millisecond (or the patience, if shorter).
+const FIRST_NAP: Duration = Duration::from_micros(50);
+
 /// Watches the parallel part until every thread finishes, releasing blocked operations when
 /// the specification allows it (see the module's documentation).
 fn watch(
@@ -294,55 +361,82 @@ fn watch(
     release_log: &mut Vec<Entry>,
     queue: &impl Watched,
 ) -> Ending {
-    let poll = Duration::from_millis(1).min(watch.patience);
+    let longest_nap = Duration::from_millis(1).min(watch.patience);
+    let mut nap = FIRST_NAP.min(longest_nap);
     let mut seen = u64::MAX;
     let mut since = Instant::now();
     let mut stuck_since: Option<Instant> = None;
     let mut released = None;
     loop {
-        let unfinished = logs.unfinished();
-        if unfinished == 0 {
+        let glance = logs.glance();
+        if glance.unfinished == 0 {
             return Ending::Finished(released);
         }
-        let progress = *relock(&logs.progress);
-        if progress != seen {
-            (seen, since, stuck_since) = (progress, Instant::now(), None);
+        let moved = glance.progress != seen;
+        if moved {
+            (seen, since, stuck_since) = (glance.progress, Instant::now(), None);
+            nap = FIRST_NAP.min(longest_nap);
         }
-        let asleep = queue.sleepers().is_some_and(|asleep| asleep >= unfinished);
-        let quiet = asleep || since.elapsed() >= watch.patience;
-        if released.is_none() && quiet && logs.all_inside() {
-            let snapshot = logs.snapshot(sequential);
-            let verdict = check(spec, &snapshot, watch.budget);
-            let stuck = *stuck_since.get_or_insert_with(Instant::now);
-            // Release when every running operation must block, or when the returned ones are
-            // not linearizable whatever the running ones did (the full check will say so).
-            // Otherwise a running operation may have taken effect and not yet returned (a
-            // slow thread, not a stuck one): wait for it, up to the hang limit.
-            let hopeless =
-                !verdict.is_pass() && check_prefix(spec, &snapshot, watch.budget).is_fail();
-            if verdict.is_pass() || hopeless || stuck.elapsed() >= watch.hang_limit {
-                if matches!(&verdict, Verdict::Fail(failure) if failure.kind == FailureKind::LostWakeup)
-                {
-                    queue.release();
-                    return Ending::LostWakeup(snapshot);
+        if released.is_none() && glance.all_inside {
+            // The target's lock only once nothing has moved since the last look: never while
+            // the threads are getting on.
+            let asleep = !moved
+                && queue
+                    .sleepers()
+                    .is_some_and(|asleep| asleep >= glance.unfinished);
+            if asleep || since.elapsed() >= watch.patience {
+                if let Some(snapshot) = logs.snapshot(sequential) {
+                    let stuck = *stuck_since.get_or_insert_with(Instant::now);
+                    if let Some(ending) =
+                        judge(snapshot, stuck, (spec, watch), clock, release_log, queue)
+                    {
+                        match ending {
+                            Ending::Finished(at) => released = at,
+                            lost => return lost,
+                        }
+                    }
                 }
-                let at = clock.tick();
-                queue.release();
-                let done = clock.tick();
-                release_log.push(Entry::new(
-                    Part::Release,
-                    Op::Close,
-                    at,
-                    Some((done, Ret::Ok)),
-                ));
-                released = Some(at);
             }
         }
-        let progress = relock(&logs.progress);
-        if *progress == seen {
-            drop(logs.moved.wait_timeout(progress, poll));
-        }
+        std::thread::park_timeout(nap);
+        nap = (nap * 2).min(longest_nap);
     }
+}
+
+/// Decides what to do with a snapshot taken while every unfinished thread was inside an
+/// operation and nothing moved, stuck since `stuck`: nothing yet (`None`), a release (its
+/// stamp, as `Finished`), or a lost wakeup.
+fn judge(
+    snapshot: History,
+    stuck: Instant,
+    (spec, watch): (&Spec, &Watch),
+    clock: &Clock,
+    release_log: &mut Vec<Entry>,
+    queue: &impl Watched,
+) -> Option<Ending> {
+    let verdict = check(spec, &snapshot, watch.budget);
+    // Release when every running operation must block, or when the returned ones are not
+    // linearizable whatever the running ones did (the full check will say so). Otherwise a
+    // running operation may have taken effect and not yet returned (a slow thread, not a stuck
+    // one): wait for it, up to the hang limit.
+    let hopeless = !verdict.is_pass() && check_prefix(spec, &snapshot, watch.budget).is_fail();
+    if !(verdict.is_pass() || hopeless || stuck.elapsed() >= watch.hang_limit) {
+        return None;
+    }
+    if matches!(&verdict, Verdict::Fail(failure) if failure.kind == FailureKind::LostWakeup) {
+        queue.release();
+        return Some(Ending::LostWakeup(snapshot));
+    }
+    let at = clock.tick();
+    queue.release();
+    let done = clock.tick();
+    release_log.push(Entry::new(
+        Part::Release,
+        Op::Close,
+        at,
+        Some((done, Ret::Ok)),
+    ));
+    Some(Ending::Finished(Some(at)))
 }
 
 fn sequential(
