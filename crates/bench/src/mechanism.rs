@@ -46,6 +46,10 @@ pub struct Mechanism {
     pub rss_before_bytes: u64,
     /// Peak resident memory of the process by the end of the run, in bytes.
     pub peak_rss_bytes: u64,
+    /// Wakeups after which the woken waiter found its condition false again and waited
+    /// again, or `None` where the channel cannot tell (crossbeam's blocking paths).
+    #[serde(default)]
+    pub futile_wakeups: Option<u64>,
 }
 
 impl Mechanism {
@@ -89,6 +93,7 @@ impl Mechanism {
             involuntary_switches: after.involuntary.saturating_sub(before.involuntary),
             rss_before_bytes: before.peak_rss_bytes,
             peak_rss_bytes: after.peak_rss_bytes,
+            futile_wakeups: None,
         };
         Ok((outcome, mechanism))
     }
@@ -247,6 +252,7 @@ mod tests {
             involuntary_switches: 5,
             rss_before_bytes: 6,
             peak_rss_bytes: 7,
+            futile_wakeups: Some(8),
         };
         let printed = format!("The computed total sum is 1\n{}\n", counts_line(&mechanism));
         assert_eq!(parse_counts(&printed), Ok(mechanism));
