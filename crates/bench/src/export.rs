@@ -22,13 +22,17 @@ use super::sweep::{Measured, SweepResults};
 /// use prodcons_bench::{Record, Sweep};
 ///
 /// let sweep = Sweep { prods_cons: vec![2], capacities: vec![0], contenders: vec!["tasks".parse().unwrap()], ..Sweep::quick() };
-/// let records = Record::all(&sweep.run().unwrap());
+/// let records = Record::all(&sweep.run().unwrap(), "main");
+/// assert_eq!(records[0].study, "main");
+/// assert_eq!(records[0].times_s.split(' ').count(), 3);
 /// assert_eq!(records.len(), 1);
 /// assert_eq!((records[0].implementation.as_str(), records[0].runs), ("tasks", 3));
 /// assert!(records[0].min_s <= records[0].median_s && records[0].median_s <= records[0].max_s);
 /// ```
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Record {
+    /// The study the row belongs to: `main` for the sweep itself, or a side study's name.
+    pub study: String,
     /// The contender's name; the field is called `impl`.
     #[serde(rename = "impl")]
     pub implementation: String,
@@ -46,6 +50,8 @@ pub struct Record {
     pub min_s: f64,
     /// Slowest run, in seconds.
     pub max_s: f64,
+    /// Every timed run's seconds, in the order run, separated by spaces.
+    pub times_s: String,
     /// The spawn order: `producers-first` (the assignment's) or `paired`.
     pub spawn: String,
     /// The cores the runs could use: `all cores` or `1 core`.
@@ -68,11 +74,14 @@ pub struct Record {
     pub rss_before_bytes: Option<u64>,
     /// Counting pass: the fresh process's peak resident memory by the end, in bytes.
     pub peak_rss_bytes: Option<u64>,
+    /// Counting pass: wakeups after which the woken waiter had to wait again; empty where the
+    /// channel cannot tell.
+    pub futile_wakeups: Option<u64>,
 }
 
 impl Record {
-    /// The records of every timed row, in sweep order.
-    pub fn all(results: &SweepResults) -> Vec<Self> {
+    /// The records of every timed row, in sweep order, labelled with `study`.
+    pub fn all(results: &SweepResults, study: &str) -> Vec<Self> {
         results
             .rows
             .iter()
@@ -82,7 +91,13 @@ impl Record {
                 };
                 let counted = row.mechanism;
                 let params = &row.params;
+                let times: Vec<String> = row
+                    .times
+                    .iter()
+                    .map(|time| time.as_secs_f64().to_string())
+                    .collect();
                 Some(Self {
+                    study: study.to_owned(),
                     implementation: row.contender.to_string(),
                     num_iters: params.num_iters(),
                     num_prods_cons: params.num_prods_cons(),
@@ -91,6 +106,7 @@ impl Record {
                     median_s: summary.median.as_secs_f64(),
                     min_s: summary.min.as_secs_f64(),
                     max_s: summary.max.as_secs_f64(),
+                    times_s: times.join(" "),
                     spawn: row.variant.spawn.to_string(),
                     cores: row.variant.cores.to_string(),
                     put_waits: counted.map(|m| m.put_waits),
@@ -102,6 +118,7 @@ impl Record {
                     switches_per_item: counted.map(|m| m.switches_per_item(params)),
                     rss_before_bytes: counted.map(|m| m.rss_before_bytes),
                     peak_rss_bytes: counted.map(|m| m.peak_rss_bytes),
+                    futile_wakeups: counted.and_then(|m| m.futile_wakeups),
                 })
             })
             .collect()

@@ -96,7 +96,7 @@ impl Outputs {
         studies: &Studies,
         context: &ReportContext,
     ) -> Result<(), BenchError> {
-        let records = Record::all(results);
+        let records = Record::all(results, "main");
         if let Some(path) = &self.json {
             write_json(&records, path)?;
         }
@@ -110,8 +110,8 @@ impl Outputs {
             let figures = write_plots(results, &dir.join("figures"))?;
             // Every row, the side studies' too, for readers who want more than the report.
             let mut every = records;
-            for study in [&studies.ablation, &studies.cores].into_iter().flatten() {
-                every.extend(Record::all(study));
+            for (name, study) in studies.named() {
+                every.extend(Record::all(study, name));
             }
             write_json(&every, &dir.join("data/results.json"))?;
             write_csv(&every, &dir.join("data/results.csv"))?;

@@ -44,6 +44,20 @@ const ABLATION_CAPACITIES: [usize; 4] = [0, 1, 10, 100];
 const FOCUS_PRODS_CONS: usize = 50;
 
 impl Studies {
+    /// The studies that ran, each with the name its rows carry in the data.
+    ///
+    /// ```
+    /// # if prodcons::BUILT_WITH_LOOM { return; }
+    /// use prodcons_bench::Studies;
+    ///
+    /// assert_eq!(Studies::default().named().count(), 0);
+    /// ```
+    pub fn named(&self) -> impl Iterator<Item = (&'static str, &SweepResults)> {
+        [("spawn-order", &self.ablation), ("cores", &self.cores)]
+            .into_iter()
+            .filter_map(|(name, study)| Some((name, study.as_ref()?)))
+    }
+
     /// Runs both studies on cells of `main`, with its runs, warm-ups and time guard.
     ///
     /// # Errors
