@@ -59,6 +59,22 @@ pub trait Sender<T>: Clone + Send + 'static {
     }
     /// Releases every worker blocked on this channel, on either end.
     fn close(&self);
+    /// How many times a blocking call on this thread woke up only to find it had to wait
+    /// again, so far; counted runs read it before and after each call. `None`, the default,
+    /// when the channel cannot tell.
+    ///
+    /// ```
+    /// # if prodcons::BUILT_WITH_LOOM { return; }
+    /// use prodcons::channel::{OurQueues, Sender, ThreadChannel};
+    ///
+    /// let (tx, _rx) = <OurQueues as ThreadChannel>::channel::<u64>(0);
+    /// let before = tx.futile_wakeups_here().unwrap();
+    /// tx.put(1).unwrap();
+    /// assert_eq!(tx.futile_wakeups_here(), Some(before), "a put that never slept");
+    /// ```
+    fn futile_wakeups_here(&self) -> Option<u64> {
+        None
+    }
 }
 
 /// The end consumers take from, from a thread (see the [module](self) example).
@@ -69,6 +85,10 @@ pub trait Receiver<T>: Clone + Send + 'static {
     fn try_get(&self) -> Result<Option<T>, Closed>;
     /// Releases every worker blocked on this channel, on either end.
     fn close(&self);
+    /// As [`Sender::futile_wakeups_here`].
+    fn futile_wakeups_here(&self) -> Option<u64> {
+        None
+    }
 }
 
 /// A family of channels for the thread driver (see the [module](self) example).
@@ -177,6 +197,10 @@ impl<T: Send + 'static> Sender<T> for Arc<BlockingQueue<T>> {
     fn close(&self) {
         BlockingQueue::close(self);
     }
+
+    fn futile_wakeups_here(&self) -> Option<u64> {
+        Some(crate::queue::futile::on_this_thread())
+    }
 }
 
 impl<T: Send + 'static> Receiver<T> for Arc<BlockingQueue<T>> {
@@ -190,6 +214,10 @@ impl<T: Send + 'static> Receiver<T> for Arc<BlockingQueue<T>> {
 
     fn close(&self) {
         BlockingQueue::close(self);
+    }
+
+    fn futile_wakeups_here(&self) -> Option<u64> {
+        Some(crate::queue::futile::on_this_thread())
     }
 }
 

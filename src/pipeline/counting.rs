@@ -4,8 +4,10 @@
 //! and never in a timed run. Counting makes every put and get try first without waiting, and
 //! samples the buffer's length after every put. Both cost time, and a timed run does neither.
 
+use std::future::{Future, poll_fn};
+use std::pin::pin;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 
 use super::channel::{AsyncReceiver, AsyncSender, Closed, Receiver, Sender};
 use super::error::Role;
@@ -42,6 +44,10 @@ pub struct Counts {
     pub get_waits: u64,
     /// The most items the buffer was seen to hold, sampled after every put.
     pub peak_len: usize,
+    /// Wakeups after which the woken worker found the buffer full (or empty) again and waited
+    /// again: asyncio's woken putter that a running producer beat to the free slot. `None`
+    /// where the channel cannot tell, as with a thread blocked inside crossbeam-channel.
+    pub futile_wakeups: Option<u64>,
 }
 
 impl Counts {
@@ -53,7 +59,7 @@ impl Counts {
     /// use prodcons::{Counts, Params};
     ///
     /// let params = Params::new(10, 2, 1).unwrap();
-    /// let counts = Counts { put_waits: 15, get_waits: 5, peak_len: 1 };
+    /// let counts = Counts { put_waits: 15, get_waits: 5, peak_len: 1, futile_wakeups: Some(0) };
     /// assert_eq!(counts.waits_per_item(&params), 1.0);
     /// let nothing = Params::new(0, 2, 1).unwrap();
     /// assert_eq!(counts.waits_per_item(&nothing), 0.0);
@@ -76,6 +82,9 @@ struct Counters {
     put_waits: AtomicU64,
     get_waits: AtomicU64,
     most_held: AtomicUsize,
+    futile_wakeups: AtomicU64,
+    /// Whether every counted wait could tell its futile wakeups.
+    futile_unknown: AtomicBool,
 }
 
 impl Counter {
@@ -84,6 +93,11 @@ impl Counter {
             put_waits: self.0.put_waits.load(Ordering::Relaxed),
             get_waits: self.0.get_waits.load(Ordering::Relaxed),
             peak_len: self.0.most_held.load(Ordering::Relaxed),
+            futile_wakeups: if self.0.futile_unknown.load(Ordering::Relaxed) {
+                None
+            } else {
+                Some(self.0.futile_wakeups.load(Ordering::Relaxed))
+            },
         }
     }
 }
@@ -110,6 +124,13 @@ impl Probe for Counter {
         };
         counter.fetch_add(1, Ordering::Relaxed);
     }
+
+    fn futile(&self, wakeups: Option<u64>) {
+        match wakeups {
+            Some(wakeups) => self.0.futile_wakeups.fetch_add(wakeups, Ordering::Relaxed),
+            None => u64::from(self.0.futile_unknown.swap(true, Ordering::Relaxed)),
+        };
+    }
 }
 
 /// A thread's put, tried first without waiting when the probe counts waits.
@@ -125,9 +146,17 @@ pub(crate) fn put<P: Probe>(
         Ok(()) => Ok(()),
         Err(item) => {
             probe.waited(Role::Producer);
-            buffer.put(item)
+            let before = buffer.futile_wakeups_here();
+            let put = buffer.put(item);
+            probe.futile(futile_since(before, buffer.futile_wakeups_here()));
+            put
         }
     }
+}
+
+/// The futile wakeups between two readings of a thread's count, if the channel keeps one.
+fn futile_since(before: Option<u64>, after: Option<u64>) -> Option<u64> {
+    Some(after?.saturating_sub(before?))
 }
 
 /// A thread's get, tried first without waiting when the probe counts waits.
@@ -137,6 +166,10 @@ pub(crate) fn get<P: Probe>(probe: &P, buffer: &impl Receiver<P::Item>) -> Resul
             return Ok(item);
         }
         probe.waited(Role::Consumer);
+        let before = buffer.futile_wakeups_here();
+        let got = buffer.get();
+        probe.futile(futile_since(before, buffer.futile_wakeups_here()));
+        return got;
     }
     buffer.get()
 }
@@ -154,7 +187,7 @@ pub(crate) async fn put_async<P: Probe>(
         Ok(()) => Ok(()),
         Err(item) => {
             probe.waited(Role::Producer);
-            buffer.put(item).await
+            counting_futile_polls(probe, buffer.put(item)).await
         }
     }
 }
@@ -169,6 +202,26 @@ pub(crate) async fn get_async<P: Probe>(
             return Ok(item);
         }
         probe.waited(Role::Consumer);
+        return counting_futile_polls(probe, buffer.get()).await;
     }
     buffer.get().await
+}
+
+/// Awaits a put or get that has to wait, and reports its futile wakeups: every poll after the
+/// first that still finds it `Pending`. A task is polled again only once something woke it,
+/// so this counts the wakeups that found the buffer full (or empty) again, for any channel,
+/// without looking inside it.
+async fn counting_futile_polls<P: Probe, F: Future>(probe: &P, future: F) -> F::Output {
+    let mut future = pin!(future);
+    let mut pending = 0_u64;
+    let output = poll_fn(|cx| {
+        let poll = future.as_mut().poll(cx);
+        if poll.is_pending() {
+            pending += 1;
+        }
+        poll
+    })
+    .await;
+    probe.futile(Some(pending.saturating_sub(1)));
+    output
 }

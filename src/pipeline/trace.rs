@@ -89,6 +89,10 @@ pub(crate) trait Probe: Clone + Send + Sync + 'static {
     /// Called when a worker in `role` found the buffer full (a producer) or empty (a consumer)
     /// and has to wait.
     fn waited(&self, _role: Role) {}
+
+    /// Called after a counted wait with its futile wakeups, or `None` if the channel could not
+    /// tell them.
+    fn futile(&self, _wakeups: Option<u64>) {}
 }
 
 /// The probe of an ordinary run: plain `u64` items, and hooks that do nothing.

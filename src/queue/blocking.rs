@@ -34,6 +34,7 @@ use std::num::NonZeroUsize;
 use super::backoff::{Backoff, LenHint};
 use super::buffer::Buffer;
 use super::error::{GetError, PutError, TryGetError, TryPutError};
+use super::futile;
 use super::sleepers::Sleepers;
 use crate::loom::sync::{Condvar, Mutex, MutexGuard};
 
@@ -161,6 +162,9 @@ impl<T> BlockingQueue<T> {
                 state.putters.fall_asleep();
                 state = self.not_full.wait(state);
                 state.putters.wake_up();
+                if state.buffer.is_full() && !state.buffer.is_closed() {
+                    futile::record();
+                }
                 // A woken thread that finds the slot taken again backs off anew rather than
                 // parking at once: among hundreds of threads a waker's slot is usually taken
                 // first, and parking straight away cost a futex wait and wake per item
@@ -203,6 +207,9 @@ impl<T> BlockingQueue<T> {
                 state.getters.fall_asleep();
                 state = self.not_empty.wait(state);
                 state.getters.wake_up();
+                if state.buffer.is_empty() && !state.buffer.is_closed() {
+                    futile::record();
+                }
                 // Backs off anew for the same reason as `put`.
                 backoff = Backoff::new();
             } else {

@@ -22,6 +22,7 @@ mod backoff;
 mod blocking;
 mod buffer;
 mod error;
+pub(crate) mod futile;
 mod sleepers;
 mod waiters;
 

@@ -93,7 +93,7 @@ impl Mechanism {
             involuntary_switches: after.involuntary.saturating_sub(before.involuntary),
             rss_before_bytes: before.peak_rss_bytes,
             peak_rss_bytes: after.peak_rss_bytes,
-            futile_wakeups: None,
+            futile_wakeups: counts.futile_wakeups,
         };
         Ok((outcome, mechanism))
     }

@@ -119,6 +119,44 @@ fn the_default_is_the_assignments_order_and_paired_is_a_named_variant() {
     }
 }
 
+/// `AsyncQueue` keeps asyncio's rule that a get wakes the front putter without handing it the
+/// slot. In the assignment's order on one thread, a producer that is still running refills the
+/// slot first, so woken putters find the buffer full again; paired, nobody is beaten to it.
+#[test]
+fn woken_putters_that_find_the_buffer_full_again_are_counted() {
+    let params = Params::new(50, 3, 2).unwrap();
+    let counted = |params: &Params| {
+        let (outcome, counts) = Implementation::Tasks
+            .pipeline()
+            .run_counted(params)
+            .unwrap();
+        assert!(outcome.is_correct());
+        counts.futile_wakeups
+    };
+    let futile = counted(&params).unwrap();
+    assert!(futile > 0, "producers first: {futile} futile wakeups");
+    assert_eq!(
+        counted(&params.with_spawn_order(SpawnOrder::Paired)),
+        Some(0)
+    );
+    let (_, threads) = Implementation::Threads
+        .pipeline()
+        .run_counted(&params)
+        .unwrap();
+    assert!(
+        threads.futile_wakeups.is_some(),
+        "our BlockingQueue counts its own"
+    );
+    let (_, crossbeam) = Implementation::Crossbeam
+        .pipeline()
+        .run_counted(&params)
+        .unwrap();
+    assert_eq!(
+        crossbeam.futile_wakeups, None,
+        "crossbeam's blocking paths cannot tell"
+    );
+}
+
 #[test]
 fn a_failed_spawn_is_reported_after_the_started_threads_are_released() {
     // The assignment's order: producer 0, 1, 2, then consumer 0, 1, 2. Paired: producer 0,
