@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use super::error::BenchError;
 use super::export::Record;
 use super::export::{write_csv, write_json};
-use super::plots::write_plots;
+use super::plots::{write_growth_plots, write_plots};
 use super::report::{ReportContext, write_report};
 use super::studies::Studies;
 use super::sweep::SweepResults;
@@ -107,7 +107,10 @@ impl Outputs {
             write_plots(results, dir)?;
         }
         if let Some(dir) = &self.report {
-            let figures = write_plots(results, &dir.join("figures"))?;
+            let mut figures = write_plots(results, &dir.join("figures"))?;
+            if let Some(growth) = &studies.growth {
+                figures.extend(write_growth_plots(growth, &dir.join("figures"))?);
+            }
             // Every row, the side studies' too, for readers who want more than the report.
             let mut every = records;
             for (name, study) in studies.named() {

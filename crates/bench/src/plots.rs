@@ -58,7 +58,13 @@ pub(crate) fn write_plots(results: &SweepResults, dir: &Path) -> Result<Vec<Path
         keep(against_capacity(results, dir, p, &PEERS, "peers")?);
     }
     if let Some(c) = nearest_capacity(results) {
-        keep(against_prods_cons(results, dir, c)?);
+        keep(against_prods_cons(
+            results,
+            dir,
+            c,
+            "focus",
+            Measure::PerItem,
+        )?);
     }
     Ok(written)
 }
@@ -155,15 +161,31 @@ fn against_capacity(
     Ok(Some(file))
 }
 
+/// What a figure against numProdsCons draws: time per item, or each run's whole time.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Measure {
+    PerItem,
+    Total,
+}
+
 fn against_prods_cons(
     results: &SweepResults,
     dir: &Path,
     c: usize,
+    prefix: &str,
+    measure: Measure,
 ) -> Result<Option<String>, BenchError> {
     let series: Series = present(results, &FOCUS)
         .map(|contender| {
             let points = results.prods_cons.iter().filter(|&&p| p > 0);
-            let points = points.filter_map(|&p| per_item_point(results, contender, p, c, p as f64));
+            let points = points.filter_map(|&p| {
+                let (x, median, min, max) = per_item_point(results, contender, p, c, p as f64)?;
+                let scale = match measure {
+                    Measure::PerItem => 1.0,
+                    Measure::Total => results.num_iters as f64 * p as f64,
+                };
+                Some((x, median * scale, min * scale, max * scale))
+            });
             (contender, points.collect())
         })
         .collect();
@@ -174,10 +196,15 @@ fn against_prods_cons(
     let Some(y_range) = y_range(&series) else {
         return Ok(None);
     };
-    let file = format!("focus-per-item-vs-prods-cons-capacity-{c}.svg");
+    let (what, axis) = match measure {
+        Measure::PerItem => ("per-item", "time per item (log)"),
+        Measure::Total => ("total", "total time (log)"),
+    };
+    let file = format!("{prefix}-{what}-vs-prods-cons-capacity-{c}.svg");
     let title = format!(
-        "pc({}, numProdsCons, {c}): time per item, median with min–max",
-        results.num_iters
+        "pc({}, numProdsCons, {c}): {}, median with min–max",
+        results.num_iters,
+        axis.trim_end_matches(" (log)")
     );
     draw(&dir.join(&file), &title, |builder| {
         let x_range = (x_min / 1.5)..(x_max * 1.5);
@@ -185,13 +212,29 @@ fn against_prods_cons(
         chart
             .configure_mesh()
             .x_desc("numProdsCons (log)")
-            .y_desc("time per item (log)")
+            .y_desc(axis)
             .x_label_formatter(&|x| format!("{x:.0}"))
             .y_label_formatter(&|y| human_seconds(*y))
             .draw()?;
         draw_series(&mut chart, &series)
     })?;
     Ok(Some(file))
+}
+
+/// The growth study's figures: time per item and total time against numProdsCons, at each of
+/// its capacities.
+pub(crate) fn write_growth_plots(
+    growth: &SweepResults,
+    dir: &Path,
+) -> Result<Vec<PathBuf>, BenchError> {
+    let mut written = Vec::new();
+    for &c in &growth.capacities {
+        for measure in [Measure::PerItem, Measure::Total] {
+            written
+                .extend(against_prods_cons(growth, dir, c, "growth", measure)?.map(PathBuf::from));
+        }
+    }
+    Ok(written)
 }
 
 fn present<'a>(

@@ -1,5 +1,6 @@
-//! The report's two side studies, each a small sweep over a few of the main sweep's cells:
-//! the spawn-order ablation and the core-scaling runs.
+//! The report's side studies, each a small sweep over a few cells, interleaved like the main
+//! sweep. Each is an intervention: it changes one thing (the spawn order, the queue's wake-up
+//! rule, the cores, the GIL's switch interval, numProdsCons) and measures what moves.
 
 use super::contender::Contender;
 use super::cores::Cores;
@@ -33,8 +34,12 @@ use prodcons_peers::Implementation;
 pub struct Studies {
     /// Our implementations and the Python references in the assignment's order and paired.
     pub ablation: Option<SweepResults>,
-    /// The thread-based contenders and the multi-thread runtime on one core and on all.
+    /// Ours and the Python references on one core and on all.
     pub cores: Option<SweepResults>,
+    /// `python-threads` at three GIL switch intervals.
+    pub gil: Option<SweepResults>,
+    /// numProdsCons from 50 to 500 at a smaller numIters, so that every cell runs.
+    pub growth: Option<SweepResults>,
 }
 
 /// The capacities the ablation looks at, where the main sweep has them.
@@ -53,9 +58,14 @@ impl Studies {
     /// assert_eq!(Studies::default().named().count(), 0);
     /// ```
     pub fn named(&self) -> impl Iterator<Item = (&'static str, &SweepResults)> {
-        [("spawn-order", &self.ablation), ("cores", &self.cores)]
-            .into_iter()
-            .filter_map(|(name, study)| Some((name, study.as_ref()?)))
+        [
+            ("spawn-order", &self.ablation),
+            ("cores", &self.cores),
+            ("gil", &self.gil),
+            ("growth", &self.growth),
+        ]
+        .into_iter()
+        .filter_map(|(name, study)| Some((name, study.as_ref()?)))
     }
 
     /// Runs both studies on cells of `main`, with its runs, warm-ups and time guard.
@@ -68,6 +78,8 @@ impl Studies {
         Ok(Self {
             ablation: run(spawn_ablation(main))?,
             cores: run(core_scaling(main))?,
+            gil: run(gil_switch_interval(main))?,
+            growth: run(prods_cons_growth(main))?,
         })
     }
 }
@@ -76,7 +88,8 @@ impl Studies {
 /// capacities, started in both orders and interleaved.
 fn spawn_ablation(main: &Sweep) -> Option<Sweep> {
     let python = Contender::PYTHON.into_iter();
-    let contenders = kept(main, OURS.into_iter().chain(python));
+    let mut contenders = kept(main, OURS.into_iter().chain(python));
+    contenders.extend(interventions_on(main, &HAND_OFF));
     let capacities: Vec<usize> = ABLATION_CAPACITIES
         .into_iter()
         .filter(|capacity| main.capacities.contains(capacity))
@@ -96,11 +109,10 @@ fn spawn_ablation(main: &Sweep) -> Option<Sweep> {
     )
 }
 
-/// The thread-based contenders and the multi-thread runtime, with tasks as the control that
-/// uses one thread anyway, on one core and on all, at the assignment's cell and at the
-/// sweep's largest.
+/// Ours and the Python references, with `tasks` as the control that uses one thread anyway,
+/// on one core and on all, at the assignment's cell and at the sweep's largest.
 fn core_scaling(main: &Sweep) -> Option<Sweep> {
-    let contenders = kept(main, OURS);
+    let contenders = kept(main, OURS.into_iter().chain(Contender::PYTHON));
     let focus = nearest(&main.prods_cons, FOCUS_PRODS_CONS)?;
     let largest = main.prods_cons.iter().copied().max()?;
     let mut prods_cons = vec![focus];
@@ -118,6 +130,88 @@ fn core_scaling(main: &Sweep) -> Option<Sweep> {
         })
         .to_vec();
     side_sweep(main, contenders, prods_cons, capacities, variants)
+}
+
+/// `python-threads` with the GIL handed over every 0.5 ms, every 5 ms (the default) and every
+/// 50 ms, on the assignment's cell and unbounded: how much of its time is the GIL's hand-over.
+fn gil_switch_interval(main: &Sweep) -> Option<Sweep> {
+    let mut contenders = kept(main, [Contender::PYTHON[0]]);
+    contenders.extend(interventions_on(main, &GIL));
+    let focus = nearest(&main.prods_cons, FOCUS_PRODS_CONS)?;
+    let capacities = [10, 0]
+        .into_iter()
+        .filter(|capacity| main.capacities.contains(capacity))
+        .collect();
+    side_sweep(
+        main,
+        contenders,
+        vec![focus],
+        capacities,
+        vec![Variant::default()],
+    )
+}
+
+/// Ours and the Python references as numProdsCons grows from 50 to 500 (as far as the main
+/// sweep goes; not at all if that leaves fewer than three steps), at capacity 10 and
+/// unbounded. numIters is a fifth of the main sweep's, so that `python-threads` runs every cell
+/// the main sweep had to skip; per item, the cells compare with the main sweep's.
+fn prods_cons_growth(main: &Sweep) -> Option<Sweep> {
+    let contenders = kept(
+        main,
+        [OURS[0], OURS[2]].into_iter().chain(Contender::PYTHON),
+    );
+    let capacities = [10, 0]
+        .into_iter()
+        .filter(|capacity| main.capacities.contains(capacity))
+        .collect();
+    let largest = main.prods_cons.iter().copied().max()?;
+    let prods_cons: Vec<usize> = GROWTH_PRODS_CONS
+        .into_iter()
+        .filter(|&prods_cons| prods_cons <= largest)
+        .collect();
+    if prods_cons.len() < 3 {
+        return None;
+    }
+    let sweep = side_sweep(
+        main,
+        contenders,
+        prods_cons,
+        capacities,
+        vec![Variant::default()],
+    )?;
+    Some(Sweep {
+        num_iters: (main.num_iters / 5).max(1),
+        ..sweep
+    })
+}
+
+/// The numProdsCons of the growth study: the main sweep's 50 to 500, with the steps between.
+const GROWTH_PRODS_CONS: [usize; 6] = [50, 100, 200, 300, 400, 500];
+
+/// The hand-off queues, each run where the contender it changes ran: the same pipeline with a
+/// put that hands its item straight to a waiting getter, and a get that moves a waiting
+/// putter's item in.
+const HAND_OFF: [(&str, &str); 2] = [
+    ("tasks", "tasks-handoff"),
+    ("python-asyncio", "python-asyncio-handoff"),
+];
+
+/// `python-threads` with another GIL switch interval.
+const GIL: [(&str, &str); 2] = [
+    ("python-threads", "python-threads-switch-0.5ms"),
+    ("python-threads", "python-threads-switch-50ms"),
+];
+
+/// The interventions whose base contender the main sweep ran.
+fn interventions_on(main: &Sweep, pairs: &[(&str, &str)]) -> Vec<Contender> {
+    pairs
+        .iter()
+        .filter(|(base, _)| {
+            base.parse()
+                .is_ok_and(|base: Contender| main.contenders.contains(&base))
+        })
+        .filter_map(|(_, intervention)| intervention.parse().ok())
+        .collect()
 }
 
 /// Our four: the thread driver on both queues, and the task driver on both runtimes.
@@ -153,4 +247,17 @@ fn side_sweep(
         variants,
         ..main.clone()
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_intervention_names_a_contender() {
+        for (base, intervention) in HAND_OFF.iter().chain(&GIL) {
+            assert!(base.parse::<Contender>().is_ok(), "{base}");
+            assert!(intervention.parse::<Contender>().is_ok(), "{intervention}");
+        }
+    }
 }

@@ -8,6 +8,7 @@
 //! per-cell data go to `data/results.csv` and `data/results.json` beside the report.
 
 mod answers;
+mod interventions;
 mod noise;
 mod regimes;
 mod studies;
@@ -195,6 +196,7 @@ impl Report<'_> {
         regimes::write(&mut out, self.main);
         studies::write_ablation(&mut out, self.studies);
         studies::write_cores(&mut out, self.studies);
+        interventions::write(&mut out, self.studies);
         self.focus_table(&mut out);
         targets::write(&mut out, self.main);
         self.noise(&mut out);

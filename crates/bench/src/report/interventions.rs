@@ -1,0 +1,161 @@
+//! The interventions: each side study changes one thing and shows what moves with it, with
+//! the counts that say why. The hand-written answers (`docs/answers.md`) cite these tables.
+
+use std::fmt::Write as _;
+
+use super::noise::ratio_interval;
+use super::words::per_item;
+use crate::plots::human_seconds;
+use crate::{Row, Studies, SweepResults};
+use prodcons::SpawnOrder;
+
+/// Every intervention the studies ran, one section each.
+pub(crate) fn write(out: &mut String, studies: &Studies) {
+    if let Some(ablation) = &studies.ablation {
+        write_hand_off(out, ablation);
+    }
+    if let Some(gil) = &studies.gil {
+        out.push_str(
+            "## Intervention: the GIL's switch interval\n\n\
+             `python-threads` with `sys.setswitchinterval` at 0.5 ms, the default 5 ms, and \
+             50 ms: how often a thread that waits for the GIL may ask the running one to drop \
+             it. Nothing else changes.\n\n",
+        );
+        counted_table(out, gil, |_| true);
+    }
+    if let Some(growth) = &studies.growth {
+        let _ = write!(
+            out,
+            "## Intervention: numProdsCons growth\n\n\
+             numProdsCons from {} to {} at numIters = {}, a fifth of the main sweep's, so that \
+             every cell runs; time per item compares with the main sweep's, total time is \
+             numIters × numProdsCons items times it.\n\n",
+            growth.prods_cons.first().copied().unwrap_or_default(),
+            growth.prods_cons.last().copied().unwrap_or_default(),
+            growth.num_iters,
+        );
+        counted_table(out, growth, |_| true);
+    }
+}
+
+/// The spawn-order study's rows for the task queues and their hand-off variants: whether the
+/// assignment's order still costs once a freed slot goes straight to the putter waiting for it.
+fn write_hand_off(out: &mut String, ablation: &SweepResults) {
+    let hand_off = |row: &Row| row.contender.name().contains("asyncio") || is_task_queue(row);
+    if !ablation
+        .rows
+        .iter()
+        .any(|row| row.contender.name().ends_with("handoff"))
+    {
+        return;
+    }
+    out.push_str(
+        "## Intervention: the wake-up rule (hand-off)\n\n\
+         asyncio's queue, and `AsyncQueue` after it, wakes the first waiting putter when a get \
+         frees a slot, but does not give it the slot: a producer that is still running can fill \
+         it first, and the woken putter finds the queue full again (a *futile wakeup*) and \
+         waits at the back of the line. The `-handoff` contenders change only that: a get moves \
+         the first waiting putter's item in, and a put gives its item straight to the first \
+         waiting getter. Both spawn orders, interleaved; the ratio is producers-first over \
+         paired, with its 95% interval within one sweep.\n\n",
+    );
+    counted_table(out, ablation, hand_off);
+    let _ = writeln!(
+        out,
+        "| contender | cell | producers-first / paired (95% interval within one sweep) |\n\
+         |---|---|---|"
+    );
+    let cells: Vec<(usize, usize)> = ablation
+        .prods_cons
+        .iter()
+        .flat_map(|&p| ablation.capacities.iter().map(move |&c| (p, c)))
+        .collect();
+    for &contender in &ablation.contenders {
+        for &(p, c) in &cells {
+            let order = |spawn: SpawnOrder| {
+                ablation.rows.iter().find(|row| {
+                    row.contender == contender
+                        && row.variant.spawn == spawn
+                        && row.params.num_prods_cons() == p
+                        && row.params.capacity() == c
+                        && row.summary().is_some()
+                })
+            };
+            let (Some(first), Some(paired)) =
+                (order(SpawnOrder::ProducersFirst), order(SpawnOrder::Paired))
+            else {
+                continue;
+            };
+            if !hand_off(first) {
+                continue;
+            }
+            if let Some(interval) = ratio_interval(&first.times, &paired.times) {
+                let _ = writeln!(
+                    out,
+                    "| `{contender}` | pc({}, {p}, {c}) | {} |",
+                    ablation.num_iters,
+                    interval.shown()
+                );
+            }
+        }
+    }
+    out.push('\n');
+}
+
+fn is_task_queue(row: &Row) -> bool {
+    matches!(row.contender.name(), "tasks" | "tasks-handoff")
+}
+
+/// One line per timed row that `keep` accepts: the times, their spread, and the counting run.
+fn counted_table(out: &mut String, study: &SweepResults, keep: impl Fn(&Row) -> bool) {
+    out.push_str(
+        "| contender | cell | schedule | median | per item | runs (min–max) | waits/item | futile wakeups/item | switches/item (vol. + invol.) |\n\
+         |---|---|---|---:|---:|---:|---:|---:|---:|\n",
+    );
+    for row in study.rows.iter().filter(|row| keep(row)) {
+        let Some(summary) = row.summary() else {
+            let _ = writeln!(
+                out,
+                "| `{}` | {} | {} | not run | | | | | |",
+                row.contender,
+                cell(study, row),
+                row.variant.short_name(),
+            );
+            continue;
+        };
+        let items = row.params.total_items().max(1) as f64;
+        let median = summary.median.as_secs_f64();
+        let counted = row.mechanism;
+        let count = |value: Option<u64>| {
+            value.map_or_else(|| "-".to_owned(), |value| per_item(value as f64 / items))
+        };
+        let _ = writeln!(
+            out,
+            "| `{}` | {} | {} | {} | {} | {}–{} | {} | {} | {} + {} |",
+            row.contender,
+            cell(study, row),
+            row.variant.short_name(),
+            human_seconds(median),
+            human_seconds(median / items),
+            human_seconds(summary.min.as_secs_f64()),
+            human_seconds(summary.max.as_secs_f64()),
+            counted.map_or_else(
+                || "-".to_owned(),
+                |m| per_item(m.waits_per_item(&row.params))
+            ),
+            count(counted.and_then(|m| m.futile_wakeups)),
+            count(counted.map(|m| m.voluntary_switches)),
+            count(counted.map(|m| m.involuntary_switches)),
+        );
+    }
+    out.push('\n');
+}
+
+fn cell(study: &SweepResults, row: &Row) -> String {
+    format!(
+        "pc({}, {}, {})",
+        study.num_iters,
+        row.params.num_prods_cons(),
+        row.params.capacity()
+    )
+}
