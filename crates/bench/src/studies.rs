@@ -38,7 +38,7 @@ pub struct Studies {
     pub cores: Option<SweepResults>,
     /// `python-threads` at three GIL switch intervals.
     pub gil: Option<SweepResults>,
-    /// numProdsCons from 50 to 500 at a smaller numIters, so that every cell runs.
+    /// numProdsCons from 50 to 500, with the steps the main sweep leaves out.
     pub growth: Option<SweepResults>,
 }
 
@@ -133,11 +133,16 @@ fn core_scaling(main: &Sweep) -> Option<Sweep> {
 }
 
 /// `python-threads` with the GIL handed over every 0.5 ms, every 5 ms (the default) and every
-/// 50 ms, on the assignment's cell and unbounded: how much of its time is the GIL's hand-over.
+/// 50 ms, on the assignment's cell and unbounded, and with four times the threads: how much of
+/// its time is the GIL's hand-over.
 fn gil_switch_interval(main: &Sweep) -> Option<Sweep> {
     let mut contenders = kept(main, [Contender::PYTHON[0]]);
     contenders.extend(interventions_on(main, &GIL));
     let focus = nearest(&main.prods_cons, FOCUS_PRODS_CONS)?;
+    let mut prods_cons = vec![focus];
+    if main.prods_cons.iter().any(|&p| p >= GIL_CROWD) {
+        prods_cons.push(GIL_CROWD);
+    }
     let capacities = [10, 0]
         .into_iter()
         .filter(|capacity| main.capacities.contains(capacity))
@@ -145,7 +150,7 @@ fn gil_switch_interval(main: &Sweep) -> Option<Sweep> {
     side_sweep(
         main,
         contenders,
-        vec![focus],
+        prods_cons,
         capacities,
         vec![Variant::default()],
     )
@@ -153,8 +158,10 @@ fn gil_switch_interval(main: &Sweep) -> Option<Sweep> {
 
 /// Ours and the Python references as numProdsCons grows from 50 to 500 (as far as the main
 /// sweep goes; not at all if that leaves fewer than three steps), at capacity 10 and
-/// unbounded. numIters is a fifth of the main sweep's, so that `python-threads` runs every cell
-/// the main sweep had to skip; per item, the cells compare with the main sweep's.
+/// unbounded, with the main sweep's numIters: `python-threads`' time per item grows with
+/// numProdsCons there, and at a fifth of the items it barely does, so the steps between are
+/// measured at full length. To keep that affordable the study times at most three runs per
+/// cell and lets a cell take three times the main sweep's guard.
 fn prods_cons_growth(main: &Sweep) -> Option<Sweep> {
     let contenders = kept(
         main,
@@ -180,13 +187,21 @@ fn prods_cons_growth(main: &Sweep) -> Option<Sweep> {
         vec![Variant::default()],
     )?;
     Some(Sweep {
-        num_iters: (main.num_iters / 5).max(1),
+        runs: main.runs.min(GROWTH_RUNS),
+        max_cell: main.max_cell * 3,
         ..sweep
     })
 }
 
 /// The numProdsCons of the growth study: the main sweep's 50 to 500, with the steps between.
 const GROWTH_PRODS_CONS: [usize; 6] = [50, 100, 200, 300, 400, 500];
+
+/// The most timed runs the growth study takes per cell: its big cells take tens of seconds.
+const GROWTH_RUNS: usize = 3;
+
+/// The crowd the GIL study adds to the assignment's numProdsCons, where the growth study sees
+/// `python-threads` slow down per item.
+const GIL_CROWD: usize = 200;
 
 /// The hand-off queues, each run where the contender it changes ran: the same pipeline with a
 /// put that hands its item straight to a waiting getter, and a get that moves a waiting

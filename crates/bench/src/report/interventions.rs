@@ -27,9 +27,9 @@ pub(crate) fn write(out: &mut String, studies: &Studies) {
         let _ = write!(
             out,
             "## Intervention: numProdsCons growth\n\n\
-             numProdsCons from {} to {} at numIters = {}, a fifth of the main sweep's, so that \
-             every cell runs; time per item compares with the main sweep's, total time is \
-             numIters × numProdsCons items times it.\n\n",
+             numProdsCons from {} to {} at numIters = {}, with the steps the main sweep leaves \
+             out; at most three timed runs per cell. Total time is numIters × numProdsCons \
+             items times the time per item; the figures draw both.\n\n",
             growth.prods_cons.first().copied().unwrap_or_default(),
             growth.prods_cons.last().copied().unwrap_or_default(),
             growth.num_iters,
