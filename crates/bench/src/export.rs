@@ -77,6 +77,9 @@ pub struct Record {
     /// Counting pass: wakeups after which the woken waiter had to wait again; empty where the
     /// channel cannot tell.
     pub futile_wakeups: Option<u64>,
+    /// Counting pass: the mean number of the process's threads that were runnable, sampled
+    /// while it ran.
+    pub runnable_threads: Option<f64>,
 }
 
 impl Record {
@@ -119,6 +122,7 @@ impl Record {
                     rss_before_bytes: counted.map(|m| m.rss_before_bytes),
                     peak_rss_bytes: counted.map(|m| m.peak_rss_bytes),
                     futile_wakeups: counted.and_then(|m| m.futile_wakeups),
+                    runnable_threads: counted.and_then(|m| m.runnable_threads),
                 })
             })
             .collect()

@@ -50,6 +50,11 @@ pub struct Mechanism {
     /// again, or `None` where the channel cannot tell (crossbeam's blocking paths).
     #[serde(default)]
     pub futile_wakeups: Option<u64>,
+    /// The mean number of the process's threads that were runnable (on a core, or waiting
+    /// for one), sampled from `/proc` by the harness every few milliseconds while the counting
+    /// child ran; `None` where it could not look, or when measured in-process.
+    #[serde(default)]
+    pub runnable_threads: Option<f64>,
 }
 
 impl Mechanism {
@@ -94,6 +99,7 @@ impl Mechanism {
             rss_before_bytes: before.peak_rss_bytes,
             peak_rss_bytes: after.peak_rss_bytes,
             futile_wakeups: counts.futile_wakeups,
+            runnable_threads: None,
         };
         Ok((outcome, mechanism))
     }
@@ -176,8 +182,12 @@ pub(crate) fn count_in_child(
             params.num_prods_cons().to_string(),
             params.capacity().to_string(),
         ]);
-    let stdout = child::run(command, limit)?;
-    parse_counts(&stdout).map_err(ChildFailure::Broken)
+    let (stdout, runnable_threads) = child::run_sampling_runnable(command, limit)?;
+    let mechanism = parse_counts(&stdout).map_err(ChildFailure::Broken)?;
+    Ok(Mechanism {
+        runnable_threads,
+        ..mechanism
+    })
 }
 
 /// The process's resource usage, read without `unsafe` through nix where it exists.
@@ -253,6 +263,7 @@ mod tests {
             rss_before_bytes: 6,
             peak_rss_bytes: 7,
             futile_wakeups: Some(8),
+            runnable_threads: None,
         };
         let printed = format!("The computed total sum is 1\n{}\n", counts_line(&mechanism));
         assert_eq!(parse_counts(&printed), Ok(mechanism));

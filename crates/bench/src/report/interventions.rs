@@ -109,14 +109,14 @@ fn is_task_queue(row: &Row) -> bool {
 /// One line per timed row that `keep` accepts: the times, their spread, and the counting run.
 fn counted_table(out: &mut String, study: &SweepResults, keep: impl Fn(&Row) -> bool) {
     out.push_str(
-        "| contender | cell | schedule | median | per item | runs (min–max) | waits/item | futile wakeups/item | switches/item (vol. + invol.) |\n\
-         |---|---|---|---:|---:|---:|---:|---:|---:|\n",
+        "| contender | cell | schedule | median | per item | runs (min–max) | waits/item | futile wakeups/item | switches/item (vol. + invol.) | runnable threads |\n\
+         |---|---|---|---:|---:|---:|---:|---:|---:|---:|\n",
     );
     for row in study.rows.iter().filter(|row| keep(row)) {
         let Some(summary) = row.summary() else {
             let _ = writeln!(
                 out,
-                "| `{}` | {} | {} | not run | | | | | |",
+                "| `{}` | {} | {} | not run | | | | | | |",
                 row.contender,
                 cell(study, row),
                 row.variant.short_name(),
@@ -131,7 +131,7 @@ fn counted_table(out: &mut String, study: &SweepResults, keep: impl Fn(&Row) -> 
         };
         let _ = writeln!(
             out,
-            "| `{}` | {} | {} | {} | {} | {}–{} | {} | {} | {} + {} |",
+            "| `{}` | {} | {} | {} | {} | {}–{} | {} | {} | {} + {} | {} |",
             row.contender,
             cell(study, row),
             row.variant.short_name(),
@@ -146,6 +146,9 @@ fn counted_table(out: &mut String, study: &SweepResults, keep: impl Fn(&Row) -> 
             count(counted.and_then(|m| m.futile_wakeups)),
             count(counted.map(|m| m.voluntary_switches)),
             count(counted.map(|m| m.involuntary_switches)),
+            counted
+                .and_then(|m| m.runnable_threads)
+                .map_or_else(|| "-".to_owned(), |mean| format!("{mean:.1}")),
         );
     }
     out.push('\n');
