@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use super::noise::ratio_interval;
 use super::words::per_item;
 use crate::plots::human_seconds;
-use crate::{Row, Studies, SweepResults};
+use crate::{Measured, Row, Studies, SweepResults};
 use prodcons::SpawnOrder;
 
 /// Every intervention the studies ran, one section each.
@@ -113,15 +113,18 @@ fn counted_table(out: &mut String, study: &SweepResults, keep: impl Fn(&Row) -> 
          |---|---|---|---:|---:|---:|---:|---:|---:|---:|\n",
     );
     for row in study.rows.iter().filter(|row| keep(row)) {
-        let Some(summary) = row.summary() else {
-            let _ = writeln!(
-                out,
-                "| `{}` | {} | {} | not run | | | | | | |",
-                row.contender,
-                cell(study, row),
-                row.variant.short_name(),
-            );
-            continue;
+        let summary = match &row.measured {
+            Measured::Timed(summary) => summary,
+            Measured::Skipped(reason) => {
+                let _ = writeln!(
+                    out,
+                    "| `{}` | {} | {} | {reason} | | | | | | |",
+                    row.contender,
+                    cell(study, row),
+                    row.variant.short_name(),
+                );
+                continue;
+            }
         };
         let items = row.params.total_items().max(1) as f64;
         let median = summary.median.as_secs_f64();
