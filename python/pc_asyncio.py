@@ -1,6 +1,7 @@
 """The assignment's coroutine version of pc, timed for `prodcons bench`.
 
 Usage: python3 pc_asyncio.py NUM_ITERS NUM_PRODS_CONS CAPACITY [producers-first|paired] [--count]
+       [--handoff]
 
 The algorithm is the assignment's: producer, consumer and pc are coroutines that communicate
 through asyncio.Queue objects; pc creates a task per producer and per consumer, awaits the
@@ -12,6 +13,9 @@ to the microsecond, which is the line the harness reads.
 
 `paired` and `--count` work as in pc_threads.py: the first starts each producer with its
 consumer instead of the assignment's order, the second is the harness's counting mode.
+`--handoff` is an intervention, not the assignment's program: the buffer is a HandoffQueue
+(handoff_queue.py), whose waiters are handed their item or slot before they wake, so none wakes
+to find its item taken; the result queue stays an asyncio.Queue. It prints the same lines.
 """
 
 import asyncio
@@ -70,13 +74,19 @@ async def timed(*args) -> float:
 def main():
     num_iters, num_prods_cons, capacity = (int(arg) for arg in sys.argv[1:4])
     paired = "paired" in sys.argv[4:]
+    handoff = "--handoff" in sys.argv[4:]
     if "--count" in sys.argv[4:]:
-        from mechanism_counts import CountingAsyncQueue, Usage
+        from mechanism_counts import CountingAsyncQueue, CountingHandoffQueue, Usage
+        Buffer = CountingHandoffQueue if handoff else CountingAsyncQueue
         usage = Usage()
-        asyncio.run(pc(num_iters, num_prods_cons, capacity, paired, CountingAsyncQueue))
-        usage.report(CountingAsyncQueue.last)
+        asyncio.run(pc(num_iters, num_prods_cons, capacity, paired, Buffer))
+        usage.report(Buffer.last)
         return
-    elapsed = asyncio.run(timed(num_iters, num_prods_cons, capacity, paired))
+    if handoff:
+        from handoff_queue import HandoffQueue
+        elapsed = asyncio.run(timed(num_iters, num_prods_cons, capacity, paired, HandoffQueue))
+    else:
+        elapsed = asyncio.run(timed(num_iters, num_prods_cons, capacity, paired))
     print("Elapsed time", round(elapsed, 3), "sec")
     print(f"elapsed_s={elapsed:.6f}")
 

@@ -1,6 +1,7 @@
 """The assignment's threading version of pc, timed for `prodcons bench`.
 
 Usage: python3 pc_threads.py NUM_ITERS NUM_PRODS_CONS CAPACITY [producers-first|paired] [--count]
+       [--switch-interval SECONDS]
 
 The algorithm is the assignment's, line for line: numProdsCons producers each put 0..numIters
 into a queue.Queue(capacity) (0 means unbounded), as many consumers each take numIters items
@@ -13,6 +14,9 @@ starts each producer with its consumer, the variant the report measures as an ab
 `--count` is the harness's counting mode, never timed: the buffer counts the puts and gets that
 could not complete at once and its length after every put, and the script prints them with the
 process's context switches and peak RSS as one `counts=` JSON line (see mechanism_counts.py).
+`--switch-interval SECONDS` is an intervention, not the assignment's program: it sets
+sys.setswitchinterval, how long a thread holds the GIL before it is asked to let another run
+(CPython's default, used otherwise, is 0.005), before the run and in either mode.
 """
 
 import sys
@@ -52,6 +56,8 @@ def main():
     num_iters, num_prods_cons, capacity = (int(arg) for arg in sys.argv[1:4])
     paired = "paired" in sys.argv[4:]
     counting = "--count" in sys.argv[4:]
+    if "--switch-interval" in sys.argv[4:]:
+        sys.setswitchinterval(float(sys.argv[sys.argv.index("--switch-interval") + 1]))
     if counting:
         from mechanism_counts import CountingQueue, Usage
         usage = Usage()

@@ -23,7 +23,7 @@ pub enum Contender {
     Pipeline(Implementation),
     /// A lower bound on what the machine allows, doing part of the work or none of it.
     Floor(Floor),
-    /// The assignment's Python program, run with `python3`.
+    /// One of the assignment's Python programs, or an intervention on one, run with `python3`.
     Python(PythonRef),
 }
 
@@ -46,7 +46,8 @@ pub enum Floor {
     SpawnTasks,
 }
 
-/// One of the assignment's two Python programs, in `python/`.
+/// One of the assignment's two Python programs in `python/`, or one of them with an
+/// intervention behind a flag: a change that tests an explanation of their times.
 ///
 /// ```
 /// # if prodcons::BUILT_WITH_LOOM { return; }
@@ -54,6 +55,10 @@ pub enum Floor {
 ///
 /// assert_eq!(Contender::PYTHON[1], Contender::Python(PythonRef::Asyncio));
 /// assert_eq!("python-threads".parse(), Ok(Contender::Python(PythonRef::Threads)));
+/// assert_eq!(
+///     "python-asyncio-handoff".parse(),
+///     Ok(Contender::Python(PythonRef::AsyncioHandoff))
+/// );
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum PythonRef {
@@ -61,6 +66,15 @@ pub enum PythonRef {
     Threads,
     /// `asyncio` tasks with `asyncio.Queue`: the assignment's exercise.
     Asyncio,
+    /// The asyncio program with a hand-off buffer (`pc_asyncio.py --handoff`): a waiter is
+    /// handed its item or slot before it wakes, so no wakeup is futile.
+    AsyncioHandoff,
+    /// The threading program with a 0.5 ms GIL switch interval, a tenth of CPython's 5 ms
+    /// (`pc_threads.py --switch-interval 0.0005`).
+    ThreadsSwitchHalfMs,
+    /// The threading program with a 50 ms GIL switch interval, ten times CPython's
+    /// (`pc_threads.py --switch-interval 0.05`).
+    ThreadsSwitch50Ms,
 }
 
 impl Contender {
@@ -75,6 +89,23 @@ impl Contender {
     pub const PYTHON: [Self; 2] = [
         Self::Python(PythonRef::Threads),
         Self::Python(PythonRef::Asyncio),
+    ];
+
+    /// The interventions on the Python programs: named with `--impl` only, never part of
+    /// [`Contender::all`], [`Contender::PYTHON`] or `--impl all`, since they are not the
+    /// assignment's programs.
+    ///
+    /// ```
+    /// # if prodcons::BUILT_WITH_LOOM { return; }
+    /// use prodcons_bench::Contender;
+    ///
+    /// assert_eq!(Contender::PYTHON_INTERVENTIONS[0].name(), "python-asyncio-handoff");
+    /// assert!(Contender::PYTHON_INTERVENTIONS.iter().all(|c| !Contender::all(true).contains(c)));
+    /// ```
+    pub const PYTHON_INTERVENTIONS: [Self; 3] = [
+        Self::Python(PythonRef::AsyncioHandoff),
+        Self::Python(PythonRef::ThreadsSwitchHalfMs),
+        Self::Python(PythonRef::ThreadsSwitch50Ms),
     ];
 
     /// Everything `--impl all` means: every implementation, then the floors, then the Python
@@ -97,16 +128,26 @@ impl Contender {
             .collect()
     }
 
-    /// Every contender, Python included: the names `--impl` accepts, besides `all`.
+    /// Every contender, Python and its interventions included: the names `--impl` accepts,
+    /// besides `all`.
     ///
     /// ```
     /// # if prodcons::BUILT_WITH_LOOM { return; }
     /// use prodcons_bench::Contender;
     ///
     /// assert!(Contender::names().any(|name| name == "python-asyncio"));
+    /// assert!(Contender::names().any(|name| name == "python-threads-switch-50ms"));
+    /// assert_eq!(Contender::names().count(), 16);
     /// ```
     pub fn names() -> impl Iterator<Item = &'static str> {
-        Self::all(true).into_iter().map(Self::name)
+        Self::every().map(Self::name)
+    }
+
+    /// Every contender `--impl` can name: [`Contender::all`] and the interventions.
+    fn every() -> impl Iterator<Item = Self> {
+        Self::all(true)
+            .into_iter()
+            .chain(Self::PYTHON_INTERVENTIONS)
     }
 
     /// The name the CLI, the table and the records use.
@@ -125,6 +166,9 @@ impl Contender {
             Self::Floor(Floor::SpawnTasks) => "floor-spawn-tasks",
             Self::Python(PythonRef::Threads) => "python-threads",
             Self::Python(PythonRef::Asyncio) => "python-asyncio",
+            Self::Python(PythonRef::AsyncioHandoff) => "python-asyncio-handoff",
+            Self::Python(PythonRef::ThreadsSwitchHalfMs) => "python-threads-switch-0.5ms",
+            Self::Python(PythonRef::ThreadsSwitch50Ms) => "python-threads-switch-50ms",
         }
     }
 }
@@ -154,8 +198,7 @@ impl FromStr for Contender {
     type Err = UnknownContender;
 
     fn from_str(name: &str) -> Result<Self, Self::Err> {
-        Self::all(true)
-            .into_iter()
+        Self::every()
             .find(|contender| contender.name() == name)
             .ok_or_else(|| UnknownContender(name.to_owned()))
     }

@@ -77,6 +77,16 @@ pub enum BenchError {
         /// What went wrong, with what it printed.
         reason: String,
     },
+    /// A per-operation measurement ([`measure_per_op`](crate::measure_per_op)) could not be
+    /// taken: a runtime could not be built, a queue refused an operation, or
+    /// `python/per_op.py` failed or printed nothing readable.
+    #[error("the per-operation cost of {name} could not be measured: {reason}")]
+    PerOp {
+        /// The measurement, or `python` for the script.
+        name: String,
+        /// What went wrong.
+        reason: String,
+    },
     /// An output file or directory could not be written.
     #[error("could not write {}: {source}", path.display())]
     Write {

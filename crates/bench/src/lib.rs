@@ -5,7 +5,8 @@
 //! Python references) on every cell of `numProdsCons × capacity`, interleaved so that all face
 //! the same noise, and checks every run's sum. Its [`SweepResults`] become an aligned table
 //! ([`render_table`]) and, through [`Outputs`], JSON and CSV [`Record`]s, SVG plots and the
-//! Markdown report with its answers to the assignment's three questions.
+//! Markdown report with its answers to the assignment's three questions. [`measure_per_op`]
+//! isolates what one uncontended put+get pair costs, in Rust and in CPython.
 //!
 //! Not part of a loom build: a loom build's queues only run inside `loom::model`, and the
 //! harness times real runs. [`Sweep`] shows a whole sweep in a few lines.
@@ -23,6 +24,7 @@ mod floors;
 mod machine;
 mod mechanism;
 mod outputs;
+mod per_op;
 mod plots;
 mod progress;
 mod python;
@@ -40,6 +42,7 @@ pub use export::Record;
 pub use machine::Machine;
 pub use mechanism::{Mechanism, counts_line};
 pub use outputs::Outputs;
+pub use per_op::{PerOp, measure_per_op};
 pub use python::python3_available;
 pub use report::{ReportContext, revision};
 pub use stats::Summary;

@@ -129,8 +129,10 @@ fn model_ms(contender: Contender, params: &Params) -> f64 {
         Contender::Floor(Floor::Sequential) => (0.0, 0.0, 0.005),
         Contender::Floor(Floor::SpawnThreads) => (0.0, 30.0, 0.0),
         Contender::Floor(Floor::SpawnTasks) => (0.1, 0.5, 0.0),
-        Contender::Python(PythonRef::Threads) => (40.0, 100.0, 10.0),
-        Contender::Python(PythonRef::Asyncio) => (40.0, 20.0, 2.0),
+        Contender::Python(
+            PythonRef::Threads | PythonRef::ThreadsSwitchHalfMs | PythonRef::ThreadsSwitch50Ms,
+        ) => (40.0, 100.0, 10.0),
+        Contender::Python(PythonRef::Asyncio | PythonRef::AsyncioHandoff) => (40.0, 20.0, 2.0),
     };
     let workers = 2.0 * params.num_prods_cons() as f64;
     let items = params.total_items() as f64;

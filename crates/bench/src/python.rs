@@ -4,7 +4,8 @@
 //! from any directory: each run writes them to a fresh temporary folder, runs
 //! `python3 FOLDER/SCRIPT N P C ORDER`, and removes the folder. Each prints the assignment's three
 //! lines and `elapsed_s=SECONDS`, timed inside Python so that interpreter start-up is not
-//! counted, as it is not in the assignment.
+//! counted, as it is not in the assignment. The interventions run the same scripts with a flag
+//! after those arguments, and `python/per_op.py` is run from the same folder (`per_op.rs`).
 
 use std::fs;
 use std::path::PathBuf;
@@ -18,7 +19,7 @@ use super::mechanism::{Mechanism, parse_counts};
 use prodcons::{Outcome, Params};
 
 /// The scripts, with the file names they import each other by.
-const SCRIPTS: [(&str, &str); 3] = [
+const SCRIPTS: [(&str, &str); 5] = [
     (
         "pc_threads.py",
         include_str!("../../../python/pc_threads.py"),
@@ -31,6 +32,11 @@ const SCRIPTS: [(&str, &str); 3] = [
         "mechanism_counts.py",
         include_str!("../../../python/mechanism_counts.py"),
     ),
+    (
+        "handoff_queue.py",
+        include_str!("../../../python/handoff_queue.py"),
+    ),
+    ("per_op.py", include_str!("../../../python/per_op.py")),
 ];
 
 /// The interpreter, looked up on the PATH.
@@ -56,8 +62,8 @@ pub fn python3_available() -> bool {
 /// Why a Python reference gave no outcome.
 pub(crate) type PythonFailure = ChildFailure;
 
-/// Runs the assignment's program for `reference` on the cell, in its spawn order, and reads the
-/// time it measured itself.
+/// Runs the assignment's program for `reference` (with its intervention's flags, if any) on the
+/// cell, in its spawn order, and reads the time it measured itself.
 pub(crate) fn run(
     reference: PythonRef,
     params: &Params,
@@ -86,10 +92,10 @@ pub(crate) fn count(
 /// A temporary folder holding the scripts compiled into this binary, removed when dropped.
 /// The counting mode imports a module from beside its script, which `python3 -c` could not.
 /// Interpreter start-up is not timed, so running from files costs the timings nothing.
-struct Scripts(PathBuf);
+pub(crate) struct Scripts(PathBuf);
 
 impl Scripts {
-    fn write() -> Result<Self, PythonFailure> {
+    pub(crate) fn write() -> Result<Self, PythonFailure> {
         static NEXT: AtomicUsize = AtomicUsize::new(0);
         let unique = NEXT.fetch_add(1, Ordering::Relaxed);
         let name = format!("prodcons-python-{}-{unique}", std::process::id());
@@ -106,17 +112,29 @@ impl Scripts {
     }
 
     fn command(&self, reference: PythonRef, params: &Params) -> Command {
-        let script = match reference {
-            PythonRef::Threads => "pc_threads.py",
-            PythonRef::Asyncio => "pc_asyncio.py",
+        let (script, flags): (_, &[&str]) = match reference {
+            PythonRef::Threads => ("pc_threads.py", &[]),
+            PythonRef::Asyncio => ("pc_asyncio.py", &[]),
+            PythonRef::AsyncioHandoff => ("pc_asyncio.py", &["--handoff"]),
+            PythonRef::ThreadsSwitchHalfMs => ("pc_threads.py", &["--switch-interval", "0.0005"]),
+            PythonRef::ThreadsSwitch50Ms => ("pc_threads.py", &["--switch-interval", "0.05"]),
         };
+        let mut command = self.script(script);
+        command
+            .args([
+                params.num_iters().to_string(),
+                params.num_prods_cons().to_string(),
+                params.capacity().to_string(),
+                params.spawn_order().name().to_owned(),
+            ])
+            .args(flags);
+        command
+    }
+
+    /// `python3 FOLDER/SCRIPT`, to which the caller adds the script's arguments.
+    pub(crate) fn script(&self, script: &str) -> Command {
         let mut command = Command::new(PYTHON);
-        command.arg(self.0.join(script)).args([
-            params.num_iters().to_string(),
-            params.num_prods_cons().to_string(),
-            params.capacity().to_string(),
-            params.spawn_order().name().to_owned(),
-        ]);
+        command.arg(self.0.join(script));
         command
     }
 }
@@ -155,6 +173,7 @@ fn parse_output(stdout: &str) -> Result<Outcome, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Contender;
 
     #[test]
     fn reads_the_assignments_lines_and_the_precise_time() {
@@ -168,6 +187,36 @@ mod tests {
             (24975000, 24975000)
         );
         assert!((outcome.elapsed.as_secs_f64() - 0.424_013).abs() < 1e-9);
+    }
+
+    #[test]
+    fn every_reference_and_intervention_runs_timed_and_counted() {
+        if !super::python3_available() {
+            return;
+        }
+        let params = Params::new(50, 3, 1).unwrap();
+        let limit = Duration::from_secs(60);
+        let all = Contender::PYTHON
+            .into_iter()
+            .chain(Contender::PYTHON_INTERVENTIONS);
+        for contender in all {
+            let Contender::Python(reference) = contender else {
+                panic!("{contender} is not a Python contender");
+            };
+            let outcome = run(reference, &params, limit).unwrap_or_else(|failure| {
+                panic!("{contender}: {failure:?}");
+            });
+            assert!(outcome.is_correct(), "{contender}: {outcome:?}");
+            let counted = count(reference, &params, limit).unwrap_or_else(|failure| {
+                panic!("{contender} counting: {failure:?}");
+            });
+            assert_eq!(counted.peak_len, 1, "{contender}");
+            assert!(counted.futile_wakeups.is_some(), "{contender}: {counted:?}");
+            if reference == PythonRef::AsyncioHandoff {
+                // A waiter handed its item or slot never waits twice.
+                assert_eq!(counted.futile_wakeups, Some(0));
+            }
+        }
     }
 
     #[test]

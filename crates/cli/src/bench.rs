@@ -10,7 +10,7 @@ use clap::builder::{PossibleValuesParser, TypedValueParser};
 use prodcons::SpawnOrder;
 use prodcons_bench::{
     BenchError, Contender, Machine, Outputs, ReportContext, Studies, Sweep, Variant,
-    python3_available, render_table, revision,
+    measure_per_op, python3_available, render_table, revision,
 };
 use prodcons_peers::Implementation;
 
@@ -92,6 +92,13 @@ pub(crate) struct BenchArgs {
     /// to the JSON and CSV records. Implied by --report.
     #[arg(long)]
     count: bool,
+
+    /// Instead of the sweep, measure the cost of one put+get pair on one thread or task with
+    /// no contention (200000 pairs; 20000 with --quick), for threads, crossbeam, tasks and
+    /// tasks-mt, and with --python for CPython's queue.Queue and asyncio.Queue and their parts;
+    /// --runs repetitions.
+    #[arg(long, conflicts_with_all = ["json", "csv", "svg", "report", "count"])]
+    per_op: bool,
 
     /// For testing the sum check: report this contender's sums one too high.
     #[arg(long, value_name = "IMPL", hide = true, value_parser = contender_parser().try_map(Choice::single))]
@@ -237,6 +244,9 @@ pub(crate) fn main(args: &BenchArgs) -> ExitCode {
 }
 
 fn bench(args: &BenchArgs) -> Result<(), Failure> {
+    if args.per_op {
+        return per_op(args);
+    }
     let python = args.wants_python() && python3_available();
     if args.wants_python() && !python {
         eprintln!("note: python3 was not found, so python-threads and python-asyncio are skipped");
@@ -279,6 +289,32 @@ fn bench(args: &BenchArgs) -> Result<(), Failure> {
         wall_time,
     };
     outputs.write(&results, &studies, &context)?;
+    Ok(())
+}
+
+/// `prodcons bench --per-op`: one line per measurement, median and spread in ns per pair.
+fn per_op(args: &BenchArgs) -> Result<(), Failure> {
+    let python = args.python && python3_available();
+    if args.python && !python {
+        eprintln!("note: python3 was not found, so Python's per-operation costs are skipped");
+    }
+    let pairs = if args.quick { 20_000 } else { 200_000 };
+    let repetitions = args.runs.unwrap_or(if args.quick { 3 } else { 7 }) as usize;
+    let costs = measure_per_op(pairs, repetitions, python)?;
+    let mut stdout = io::stdout().lock();
+    writeln!(
+        stdout,
+        "ns per put+get pair, one thread or task, no contention: median [min, max] of \
+         {repetitions} repetitions of {pairs} (Python's lock_with and condition_notify: per \
+         operation)"
+    )?;
+    for cost in costs {
+        writeln!(
+            stdout,
+            "{:<26} {:>10.1} [{:.1}, {:.1}]",
+            cost.name, cost.median_ns, cost.min_ns, cost.max_ns
+        )?;
+    }
     Ok(())
 }
 

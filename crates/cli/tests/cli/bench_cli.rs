@@ -418,3 +418,48 @@ fn without_python3_the_python_references_are_skipped_with_a_note() {
     assert_eq!(records.len(), 1);
     assert_eq!(records[0]["impl"], "tasks");
 }
+
+#[test]
+fn per_op_prints_one_line_per_implementation_instead_of_the_sweep() {
+    let output = prodcons_bench(&["--per-op", "--quick", "--runs", "1"]);
+    assert!(output.status.success(), "{output:?}");
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    for name in ["threads", "crossbeam", "tasks", "tasks-mt"] {
+        let line = stdout
+            .lines()
+            .find(|line| line.split_whitespace().next() == Some(name));
+        assert!(line.is_some(), "no line for {name}: {stdout}");
+    }
+    // No sweep ran: its table has a header this output never prints.
+    assert!(!stdout.contains("num_prods_cons"), "{stdout}");
+    let clash = assert_fails(&prodcons_bench(&["--per-op", "--json", "x.json"]), 2);
+    assert!(clash.contains("--json"), "{clash}");
+}
+
+#[test]
+fn interventions_run_only_when_named() {
+    let dir = scratch("interventions");
+    let json = dir.join("bench.json");
+    let named = "python-asyncio-handoff,python-threads-switch-0.5ms,python-threads-switch-50ms";
+    let output = bench(&["--impl", named, "--json", path(&json)]);
+    assert!(output.status.success(), "{output:?}");
+    let python = !String::from_utf8_lossy(&output.stderr).contains("python3 was not found");
+    let impls: Vec<String> = records(&json)
+        .iter()
+        .map(|record| record["impl"].as_str().unwrap().to_owned())
+        .collect();
+    if python {
+        for name in named.split(',') {
+            assert!(impls.iter().any(|seen| seen == name), "{name}: {impls:?}");
+        }
+    }
+    let everything = bench(&["--impl", "all", "--python", "--json", path(&json)]);
+    assert!(everything.status.success(), "{everything:?}");
+    let interventions: Vec<&str> = named.split(',').collect();
+    assert!(
+        records(&json)
+            .iter()
+            .all(|record| !interventions.contains(&record["impl"].as_str().unwrap())),
+        "`all` leaves the interventions out"
+    );
+}
