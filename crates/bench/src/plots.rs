@@ -294,19 +294,28 @@ where
         }
         let colour = COLOURS[index % COLOURS.len()];
         let line = colour.stroke_width(2);
+        let filled = colour.filled();
+        let python = matches!(contender, Contender::Python(_));
         let medians = points.iter().map(|&(x, median, _, _)| (x, median));
-        chart
+        let drawn = chart
             .draw_series(LineSeries::new(medians, line))?
-            .label(contender.name())
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], line));
+            .label(contender.name());
+        // The legend shows the marker on its line, as the plot does: colour alone does not tell
+        // Python from Rust in grey or to a colour-blind reader.
+        let stroke =
+            move |(x, y)| EmptyElement::at((x, y)) + PathElement::new([(0, 0), (20, 0)], line);
+        if python {
+            drawn.legend(move |at| stroke(at) + Rectangle::new([(6, -4), (14, 4)], filled));
+        } else {
+            drawn.legend(move |at| stroke(at) + Circle::new((10, 0), 4, filled));
+        }
         let whiskers = points.iter().map(|&(x, _, min, max)| {
             PathElement::new(vec![(x, min), (x, max)], colour.stroke_width(1))
         });
         chart.draw_series(whiskers)?;
         // Python is drawn with squares, Rust with circles, so the two kinds read apart in grey.
-        let filled = colour.filled();
         for &(x, median, _, _) in points {
-            if matches!(contender, Contender::Python(_)) {
+            if python {
                 let square =
                     EmptyElement::at((x, median)) + Rectangle::new([(-4, -4), (4, 4)], filled);
                 chart.plotting_area().draw(&square)?;

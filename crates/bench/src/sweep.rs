@@ -330,6 +330,16 @@ pub enum Measured {
     Skipped(String),
 }
 
+/// How a skip reason begins when a cell was started and its remaining runs were dropped,
+/// because they were projected past the time guard. The report reads these first words to tell
+/// a cell run in part from a run cut off and from a cell never started (any other reason), so
+/// they are defined once, here.
+pub(crate) const PROJECTED: &str = "projected";
+
+/// How a skip reason begins when a run was killed at the time guard: the only case where a run
+/// was actually cut off.
+pub(crate) const STOPPED: &str = "stopped after";
+
 /// The smallest `numProdsCons`, per contender and capacity, at which the time guard skipped a
 /// contender: bigger cells of the same capacity cost more, so they are skipped without a try.
 #[derive(Default)]
@@ -344,10 +354,20 @@ impl TooSlow {
         *smallest = (*smallest).min(params.num_prods_cons());
     }
 
-    fn reason(&self, contender: Contender, variant: Variant, params: &Params) -> Option<String> {
+    fn reason(
+        &self,
+        contender: Contender,
+        variant: Variant,
+        params: &Params,
+        max_cell: Duration,
+    ) -> Option<String> {
         let &smallest = self.0.get(&(contender, variant, params.capacity()))?;
-        (params.num_prods_cons() > smallest)
-            .then(|| format!("already over --max-cell-secs at numProdsCons = {smallest}"))
+        (params.num_prods_cons() > smallest).then(|| {
+            format!(
+                "already over --max-cell-secs {} at numProdsCons = {smallest}",
+                max_cell.as_secs_f64()
+            )
+        })
     }
 }
 
@@ -388,7 +408,7 @@ impl Cell<'_> {
                     timed: Vec::with_capacity(sweep.runs),
                     spent: Duration::ZERO,
                     fastest: Duration::MAX,
-                    skipped: known_slow.reason(contender, variant, self.params),
+                    skipped: known_slow.reason(contender, variant, self.params, sweep.max_cell),
                 })
             })
             .collect();
@@ -435,10 +455,12 @@ impl Cell<'_> {
                 let projected = lane.spent + lane.fastest * rounds_left;
                 if rounds_left > 0 && projected > sweep.max_cell {
                     too_slow.record(lane.contender, lane.variant, self.params);
+                    // The run count tells a reader that the cell was started, not finished.
                     lane.skipped = Some(format!(
-                        "projected {:.1} s > --max-cell-secs {}",
+                        "{PROJECTED} {:.1} s > --max-cell-secs {} after run {} of {rounds}",
                         projected.as_secs_f64(),
-                        sweep.max_cell.as_secs_f64()
+                        sweep.max_cell.as_secs_f64(),
+                        round + 1,
                     ));
                     progress.dropped(self.index, slot);
                 }
@@ -534,7 +556,7 @@ impl Cell<'_> {
                 Err(PythonFailure::TimedOut(limit)) => {
                     return Ok(Attempt::Skip {
                         reason: format!(
-                            "killed after {:.1} s, when its runs on this cell reached \
+                            "{STOPPED} {:.1} s, when its runs on this cell reached \
                              --max-cell-secs {} in all",
                             limit.as_secs_f64(),
                             self.sweep.max_cell.as_secs_f64()

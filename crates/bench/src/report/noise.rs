@@ -1,5 +1,5 @@
 //! How far the noise of a shared machine reaches: bootstrap intervals for ratios of medians,
-//! bimodal cells, and rank correlation.
+//! outlying runs, and rank correlation.
 
 use std::time::Duration;
 
@@ -29,11 +29,21 @@ impl Interval {
         }
     }
 
-    /// "2.31 [2.10, 2.52]".
+    /// "2.31 [2.10, 2.52]", for a table whose header names the interval with [`WITHIN_ONE_SWEEP`].
     pub(crate) fn shown(&self) -> String {
         format!("{:.2} [{:.2}, {:.2}]", self.ratio, self.low, self.high)
     }
+
+    /// "2.31 [2.10, 2.52], 95% interval within one sweep", for prose, where no header says what
+    /// the brackets are.
+    pub(crate) fn labelled(&self) -> String {
+        format!("{}, {WITHIN_ONE_SWEEP}", self.shown())
+    }
 }
+
+/// What every bracketed interval is: the bootstrap resamples one sweep's timed runs, so it says
+/// how well that sweep pins its median down, not how far another sweep's median may land.
+pub(crate) const WITHIN_ONE_SWEEP: &str = "95% interval within one sweep";
 
 /// The median of `a` over the median of `b`, with a percentile bootstrap interval: each side's
 /// runs are resampled with replacement. The generator is seeded, so a report is reproducible
@@ -64,10 +74,26 @@ fn median(times: &[Duration]) -> Option<f64> {
     (seconds > 0.0).then_some(seconds)
 }
 
-/// A cell whose slowest run took more than three times its median: the runs fell into two
-/// groups, and the median describes only one of them.
-pub(crate) fn is_bimodal(summary: &Summary) -> bool {
-    summary.max > summary.median * 3
+/// Which side of a cell's median an outlying run fell on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Outlier {
+    /// A run took more than three times the median.
+    Slow,
+    /// A run took less than a third of the median.
+    Fast,
+}
+
+/// The outliers of a cell: a run over three times its median, a run under a third of it, or
+/// both. One such run says nothing about modes, only that the cell's range is not its spread.
+pub(crate) fn outliers(summary: &Summary) -> Vec<Outlier> {
+    let mut found = Vec::new();
+    if summary.max > summary.median * 3 {
+        found.push(Outlier::Slow);
+    }
+    if summary.min * 3 < summary.median {
+        found.push(Outlier::Fast);
+    }
+    found
 }
 
 /// Spearman's rank correlation of paired samples, or `None` for fewer than three pairs or no
@@ -155,11 +181,29 @@ mod tests {
     }
 
     #[test]
-    fn a_slowest_run_past_three_medians_is_bimodal() {
+    fn a_run_past_three_medians_or_under_a_third_is_an_outlier() {
         let calm = Summary::of(&ms(&[10, 11, 12])).unwrap();
-        let split = Summary::of(&ms(&[10, 11, 40])).unwrap();
-        assert!(!is_bimodal(&calm));
-        assert!(is_bimodal(&split));
+        let slow = Summary::of(&ms(&[10, 11, 40])).unwrap();
+        let fast = Summary::of(&ms(&[3, 11, 12])).unwrap();
+        let both = Summary::of(&ms(&[3, 10, 11, 12, 40])).unwrap();
+        assert_eq!(outliers(&calm), []);
+        assert_eq!(outliers(&slow), [Outlier::Slow]);
+        assert_eq!(outliers(&fast), [Outlier::Fast]);
+        assert_eq!(outliers(&both), [Outlier::Slow, Outlier::Fast]);
+    }
+
+    #[test]
+    fn a_labelled_interval_says_it_is_from_one_sweep() {
+        let interval = Interval {
+            ratio: 1.47,
+            low: 1.46,
+            high: 1.48,
+        };
+        assert_eq!(interval.shown(), "1.47 [1.46, 1.48]");
+        assert_eq!(
+            interval.labelled(),
+            "1.47 [1.46, 1.48], 95% interval within one sweep"
+        );
     }
 
     #[test]

@@ -104,8 +104,9 @@ pub(crate) fn write(out: &mut String, view: View) {
         "## Regimes: capacity against numProdsCons\n\nMedians over each regime's timed cells \
          (every numProdsCons and capacity of the sweep falls in one). A wait is a put that found \
          the buffer full or a get that found it empty; switches are the whole process's \
-         voluntary plus involuntary context switches during the counting run.\n\n\
-         | contender | regime | cells timed | time per item | waits per item | switches per item | cells skipped |\n\
+         voluntary plus involuntary context switches during the counting run. Cells with no \
+         time are listed, with why, under Noise and gaps.\n\n\
+         | contender | regime | cells timed | time per item | waits per item | switches per item | cells with no time |\n\
          |---|---|---:|---:|---:|---:|---:|\n",
     );
     for contender in [PY_THREADS, THREADS, CROSSBEAM, PY_ASYNCIO, TASKS, TASKS_MT] {

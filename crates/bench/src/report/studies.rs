@@ -4,8 +4,8 @@ use std::fmt::Write as _;
 
 use super::View;
 use super::answers::one_core_ratio;
-use super::noise::ratio_interval;
-use super::words::{compare, per_item};
+use super::noise::{WITHIN_ONE_SWEEP, ratio_interval};
+use super::words::{per_item, verdict};
 use crate::plots::human_seconds;
 use crate::{Contender, Row, Studies, Variant};
 use prodcons::SpawnOrder;
@@ -24,12 +24,13 @@ pub(crate) fn write_ablation(out: &mut String, studies: &Studies) {
     ) else {
         return;
     };
-    out.push_str(
+    let _ = write!(
+        out,
         "## Ablation: the assignment's spawn order against pairs\n\n\
          `paired` starts each producer with its consumer. Interleaved in the same rounds; the \
-         ratio is paired over the assignment's order, with its 95% interval; waits and peak \
-         queue length come from each order's counting run.\n\n\
-         | contender | cell | producers-first | paired | ratio | waits/item (pf → paired) | peak queue (pf → paired) |\n\
+         ratio is paired over the assignment's order, with its {WITHIN_ONE_SWEEP}; waits and \
+         peak queue length come from each order's counting run.\n\n\
+         | contender | cell | producers-first | paired | ratio [{WITHIN_ONE_SWEEP}] | waits/item (pf → paired) | peak queue (pf → paired) |\n\
          |---|---|---:|---:|---|---:|---:|\n",
     );
     for (contender, (p, c), a, b) in both_orders(view, first, paired) {
@@ -39,7 +40,7 @@ pub(crate) fn write_ablation(out: &mut String, studies: &Studies) {
             };
             let ratio = ratio_interval(&b.times, &a.times).map_or_else(
                 || "-".to_owned(),
-                |i| format!("{} ({})", i.shown(), compare(&i).replace(" than", "")),
+                |i| format!("{} (paired {})", i.shown(), verdict(&i)),
             );
             let waits = |row: &Row| {
                 row.mechanism.map_or_else(
@@ -146,11 +147,13 @@ pub(crate) fn write_cores(out: &mut String, studies: &Studies) {
         return;
     };
     let view = View(cores);
-    out.push_str(
+    let _ = write!(
+        out,
         "## Core scaling\n\nThe same runs pinned to one core (with `sched_setaffinity`, inherited \
          by every thread and runtime worker) and on all cores, interleaved. Ratio: one core over \
-         all cores, with its 95% interval.\n\n\
-         | contender | cell | all cores | one core | ratio | reading |\n|---|---|---:|---:|---|---|\n",
+         all cores, with its {WITHIN_ONE_SWEEP}. The reading says only what was measured; it \
+         does not say why.\n\n\
+         | contender | cell | all cores | one core | ratio [{WITHIN_ONE_SWEEP}] | reading |\n|---|---|---:|---:|---|---|\n",
     );
     for &contender in &cores.contenders {
         for (p, c) in view.cells() {
@@ -171,9 +174,12 @@ pub(crate) fn write_cores(out: &mut String, studies: &Studies) {
                         .as_secs_f64(),
                 )
             };
+            // A one-core run can be slower for reasons other than lost parallelism (a waiting
+            // thread that spins burns the slice the other side needs), so the reading names
+            // the direction only.
             let reading = match interval.above_one() {
-                Some(true) => "the other core helps",
-                Some(false) => "the other core costs more than it gives",
+                Some(true) => "slower on one core",
+                Some(false) => "faster on one core",
                 None => "no measurable difference",
             };
             let _ = writeln!(

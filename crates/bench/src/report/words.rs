@@ -1,8 +1,10 @@
-//! Words picked by the data: comparisons worded from a ratio and its interval.
+//! Words picked by the data: comparisons worded from a ratio and its interval, and why a cell
+//! has no time.
 
 use std::fmt::Write as _;
 
 use super::noise::Interval;
+use crate::sweep::{PROJECTED, STOPPED};
 
 /// "2.3× slower than", "2.0× faster than", or "not distinguishable from", for the ratio of
 /// two times a / b: the interval decides whether the difference is a finding at all.
@@ -11,6 +13,31 @@ pub(crate) fn compare(interval: &Interval) -> String {
         Some(true) => format!("{:.1}× slower than", interval.ratio),
         Some(false) => format!("{:.1}× faster than", 1.0 / interval.ratio),
         None => "not distinguishable from".to_owned(),
+    }
+}
+
+/// "2.3× slower", "2.0× faster" or "not distinguishable": [`compare`] for a table cell, where
+/// no second contender follows.
+pub(crate) fn verdict(interval: &Interval) -> String {
+    match interval.above_one() {
+        Some(true) => format!("{:.1}× slower", interval.ratio),
+        Some(false) => format!("{:.1}× faster", 1.0 / interval.ratio),
+        None => "not distinguishable".to_owned(),
+    }
+}
+
+/// Why a row has no time, from its skip reason: "not run (…)" for a cell never started, "not
+/// run in full (…)" for one dropped after some runs on a projection, and the reason as it is
+/// for a run cut off ("stopped after …"). Only a run actually killed may read as stopped.
+pub(crate) fn not_measured(reason: &str) -> String {
+    if reason.starts_with(STOPPED) {
+        reason.to_owned()
+    } else if reason.starts_with(PROJECTED) {
+        format!("not run in full ({reason})")
+    } else if reason.is_empty() {
+        "not run".to_owned()
+    } else {
+        format!("not run ({reason})")
     }
 }
 
@@ -81,6 +108,9 @@ mod tests {
         assert_eq!(compare(&slower), "3.0× slower than");
         assert_eq!(compare(&faster), "4.0× faster than");
         assert_eq!(compare(&noise), "not distinguishable from");
+        assert_eq!(verdict(&slower), "3.0× slower");
+        assert_eq!(verdict(&faster), "4.0× faster");
+        assert_eq!(verdict(&noise), "not distinguishable");
         assert_eq!(growth(12.0), "grows 12.0×");
         assert_eq!(growth(0.5), "shrinks 2.0×");
         assert_eq!(growth(1.05), "stays within 10%");
@@ -88,6 +118,21 @@ mod tests {
         assert_eq!(per_item(0.0012), "0.001");
         assert_eq!(per_item(1.234), "1.23");
         assert_eq!(mib(3 * 1024 * 1024 / 2), "1.5 MiB");
+        assert_eq!(
+            not_measured("already over --max-cell-secs 60 at numProdsCons = 500"),
+            "not run (already over --max-cell-secs 60 at numProdsCons = 500)"
+        );
+        assert_eq!(
+            not_measured("projected 240.4 s > --max-cell-secs 60 after run 1 of 10"),
+            "not run in full (projected 240.4 s > --max-cell-secs 60 after run 1 of 10)"
+        );
+        let killed =
+            "stopped after 59.9 s, when its runs on this cell reached --max-cell-secs 60 in all";
+        assert_eq!(not_measured(killed), killed);
+        assert_eq!(
+            not_measured("too many threads"),
+            "not run (too many threads)"
+        );
         let many: Vec<String> = (0..10).map(|i| i.to_string()).collect();
         assert_eq!(shorten(&many), "0, 1, 2, 3, 4, 5, 6, 7 and 2 more");
     }
