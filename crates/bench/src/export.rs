@@ -1,6 +1,6 @@
 //! The machine-readable records: `--json` and `--csv`, with exactly the same fields: the eight
-//! timing fields first, as they have always been, then the schedule and the counting pass's
-//! fields, which are empty (`null` in JSON) when the sweep had no counting pass.
+//! timing fields first, as they have always been, then the schedule, the study and every run's
+//! time, and the counting pass's fields, which are empty (`null` in JSON) when the sweep had no counting pass.
 //!
 //! Only timed rows become records; a skipped row has no times to give, and its reason is in
 //! the table and the report. So every record is a contender that completed all its timed runs
@@ -31,8 +31,6 @@ use super::sweep::{Measured, SweepResults};
 /// ```
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Record {
-    /// The study the row belongs to: `main` for the sweep itself, or a side study's name.
-    pub study: String,
     /// The contender's name; the field is called `impl`.
     #[serde(rename = "impl")]
     pub implementation: String,
@@ -50,12 +48,14 @@ pub struct Record {
     pub min_s: f64,
     /// Slowest run, in seconds.
     pub max_s: f64,
-    /// Every timed run's seconds, in the order run, separated by spaces.
-    pub times_s: String,
     /// The spawn order: `producers-first` (the assignment's) or `paired`.
     pub spawn: String,
     /// The cores the runs could use: `all cores` or `1 core`.
     pub cores: String,
+    /// The study the row belongs to: `main` for the sweep itself, or a side study's name.
+    pub study: String,
+    /// Every timed run's seconds, in the order run, separated by spaces.
+    pub times_s: String,
     /// Counting pass: puts that found the buffer full.
     pub put_waits: Option<u64>,
     /// Counting pass: gets that found the buffer empty.

@@ -84,7 +84,7 @@ impl Outputs {
     /// let file = std::env::temp_dir().join(format!("prodcons-write-doc-{}.csv", std::process::id()));
     /// let outputs = Outputs { csv: Some(file.clone()), ..Outputs::default() };
     /// outputs.write(&results, &Studies::default(), &context).unwrap();
-    /// assert!(std::fs::read_to_string(&file).unwrap().starts_with("study,impl,num_iters"));
+    /// assert!(std::fs::read_to_string(&file).unwrap().starts_with("impl,num_iters"));
     /// # std::fs::remove_file(&file).unwrap();
     ///
     /// let nowhere = Outputs { json: Some(PathBuf::from("/no/such/dir/bench.json")), ..Outputs::default() };

@@ -85,8 +85,12 @@ pub(crate) fn count(
     let scripts = Scripts::write()?;
     let mut command = scripts.command(reference, params);
     command.arg("--count");
-    let stdout = child::run(command, limit)?;
-    parse_counts(&stdout).map_err(PythonFailure::Broken)
+    let (stdout, runnable_threads) = child::run_sampling_runnable(command, limit)?;
+    let mechanism = parse_counts(&stdout).map_err(PythonFailure::Broken)?;
+    Ok(Mechanism {
+        runnable_threads,
+        ..mechanism
+    })
 }
 
 /// A temporary folder holding the scripts compiled into this binary, removed when dropped.

@@ -8,8 +8,8 @@ use std::process::Output;
 use assert_cmd::Command;
 use serde_json::Value;
 
-/// The eight timing fields, first and unchanged, then the schedule.
-const TIMING_AND_SCHEDULE: [&str; 10] = [
+/// The eight timing fields, first and unchanged, then the schedule, the study and every run.
+const TIMING_AND_SCHEDULE: [&str; 12] = [
     "impl",
     "num_iters",
     "num_prods_cons",
@@ -20,10 +20,12 @@ const TIMING_AND_SCHEDULE: [&str; 10] = [
     "max_s",
     "spawn",
     "cores",
+    "study",
+    "times_s",
 ];
 
 /// The fields only the counting pass fills, after those.
-const COUNTED: [&str; 9] = [
+const COUNTED: [&str; 11] = [
     "put_waits",
     "get_waits",
     "waits_per_item",
@@ -33,6 +35,8 @@ const COUNTED: [&str; 9] = [
     "switches_per_item",
     "rss_before_bytes",
     "peak_rss_bytes",
+    "futile_wakeups",
+    "runnable_threads",
 ];
 
 /// Every field of a record, in order.
