@@ -130,7 +130,7 @@ impl Record {
 }
 
 /// Writes the records as a JSON array.
-pub(crate) fn write_json(records: &[Record], path: &Path) -> Result<(), BenchError> {
+pub(crate) fn write_json(records: &[impl Serialize], path: &Path) -> Result<(), BenchError> {
     let file = File::create(path).map_err(BenchError::write(path))?;
     let mut out = BufWriter::new(file);
     serde_json::to_writer_pretty(&mut out, records)

@@ -117,6 +117,7 @@ impl Outputs {
                 every.extend(Record::all(study, name));
             }
             write_json(&every, &dir.join("data/results.json"))?;
+            write_json(&studies.per_op, &dir.join("data/per_op.json"))?;
             write_csv(&every, &dir.join("data/results.csv"))?;
             write_report(results, studies, context, &figures, &dir.join("report.md"))?;
         }

@@ -5,6 +5,7 @@
 use super::contender::Contender;
 use super::cores::Cores;
 use super::error::BenchError;
+use super::per_op::{PerOp, measure_per_op};
 use super::sweep::{Sweep, SweepResults, nearest};
 use super::variant::Variant;
 use prodcons::SpawnOrder;
@@ -40,6 +41,8 @@ pub struct Studies {
     pub gil: Option<SweepResults>,
     /// numProdsCons from 50 to 500, with the steps the main sweep leaves out.
     pub growth: Option<SweepResults>,
+    /// The cost of one put+get pair with no contention, ours and (with Python) CPython's.
+    pub per_op: Vec<PerOp>,
 }
 
 /// The capacities the ablation looks at, where the main sweep has them.
@@ -80,6 +83,7 @@ impl Studies {
             cores: run(core_scaling(main))?,
             gil: run(gil_switch_interval(main))?,
             growth: run(prods_cons_growth(main))?,
+            per_op: measure_per_op(PER_OP_PAIRS, main.runs, has_python(main))?,
         })
     }
 }
@@ -191,6 +195,16 @@ fn prods_cons_growth(main: &Sweep) -> Option<Sweep> {
         max_cell: main.max_cell * 3,
         ..sweep
     })
+}
+
+/// Pairs per repetition of the per-operation study: tens of milliseconds in CPython, enough
+/// to swamp the clock's own cost.
+const PER_OP_PAIRS: u64 = 200_000;
+
+fn has_python(main: &Sweep) -> bool {
+    Contender::PYTHON
+        .iter()
+        .any(|python| main.contenders.contains(python))
 }
 
 /// The numProdsCons of the growth study: the main sweep's 50 to 500, with the steps between.

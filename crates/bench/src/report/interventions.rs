@@ -23,6 +23,9 @@ pub(crate) fn write(out: &mut String, studies: &Studies) {
         );
         counted_table(out, gil, |_| true);
     }
+    if !studies.per_op.is_empty() {
+        write_per_op(out, studies);
+    }
     if let Some(growth) = &studies.growth {
         let _ = write!(
             out,
@@ -36,6 +39,32 @@ pub(crate) fn write(out: &mut String, studies: &Studies) {
         );
         counted_table(out, growth, |_| true);
     }
+}
+
+/// The cost of a put+get pair with nothing to wait for, and how much of the unbounded gap
+/// between the two Python programs it accounts for.
+fn write_per_op(out: &mut String, studies: &Studies) {
+    out.push_str(
+        "## Intervention: one operation, no contention\n\n\
+         One thread (or one task) puts an item on an unbounded queue and takes it straight \
+         back: the cost of a put+get pair with nobody to wait for or wake, median over the \
+         repetitions with their spread (`data/per_op.json`). The `python:` rows are CPython's: \
+         `queue.Queue` takes its lock and notifies a `Condition` on every put and every get, \
+         `asyncio.Queue` takes no lock; `lock_with` and `condition_notify` time those parts \
+         alone, once each.\n\n\
+         | measured | per pair (or per operation) | spread (min–max) |\n|---|---:|---:|\n",
+    );
+    for cost in &studies.per_op {
+        let _ = writeln!(
+            out,
+            "| `{}` | {} | {}–{} |",
+            cost.name,
+            human_seconds(cost.median_ns * 1e-9),
+            human_seconds(cost.min_ns * 1e-9),
+            human_seconds(cost.max_ns * 1e-9),
+        );
+    }
+    out.push('\n');
 }
 
 /// The spawn-order study's rows for the task queues and their hand-off variants: whether the
