@@ -6,6 +6,8 @@
 //! the same noise, and checks every run's sum. Its [`SweepResults`] become an aligned table
 //! ([`render_table`]) and, through [`Outputs`], JSON and CSV [`Record`]s, SVG plots and the
 //! Markdown report with its answers to the assignment's three questions.
+//! [`check_claims`] then holds the hand-written answers to the data: every number they state
+//! is a claim, re-derived from the records, that fails by name when the data stop supporting it.
 //!
 //! Not part of a loom build: a loom build's queues only run inside `loom::model`, and the
 //! harness times real runs. [`Sweep`] shows a whole sweep in a few lines.
@@ -15,6 +17,7 @@
 #![cfg(not(loom))]
 
 mod child;
+mod claims;
 mod contender;
 mod cores;
 mod error;
@@ -33,6 +36,7 @@ mod sweep;
 mod table;
 mod variant;
 
+pub use claims::{ClaimOutcome, ClaimsReport, Stated, Tolerance, check_claims, check_claims_in};
 pub use contender::{Contender, Floor, PythonRef, UnknownContender};
 pub use cores::{Cores, Pinned};
 pub use error::BenchError;
