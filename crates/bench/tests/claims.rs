@@ -270,6 +270,34 @@ fn older_records_and_csv_load() {
     );
     assert_eq!(report.unwrap().summary(), "claims: 1 of 1 hold");
 
+    // In the old files, a side study's row of a main cell reads as `main` too: no selector
+    // can tell the two apart, and the error says the data need measuring again.
+    let mut twice = main.clone();
+    twice.push(main[0].clone());
+    fs::write(
+        dir.join("twice.json"),
+        serde_json::to_string(&twice).unwrap(),
+    )
+    .unwrap();
+    let error = check_claims(
+        &dir.join("gap.toml"),
+        &dir.join("gap.md"),
+        &dir.join("twice.json"),
+    )
+    .unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .starts_with("claim gap: 2 rows of the data are python-threads"),
+        "{error}"
+    );
+    assert!(
+        error
+            .to_string()
+            .contains("the data predate the `study` field"),
+        "{error}"
+    );
+
     // The counter that old files lack reads as not counted, which the claim then names.
     let futile = "[[claim]]\nid = \"futile\"\nexpr = 'counter(\"tasks\", 50, 10, \"futile_wakeups\")'\nstates = \"0\"\ntolerance = \"0\"\n";
     fs::write(dir.join("futile.toml"), futile).unwrap();
