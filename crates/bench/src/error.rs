@@ -113,6 +113,59 @@ pub enum BenchError {
         /// What plotters said.
         reason: String,
     },
+    /// A file the claims check needs could not be read.
+    #[error("could not read {}: {source}", path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// What the OS said.
+        #[source]
+        source: io::Error,
+    },
+    /// The claims file is not TOML, or a claim in it is malformed.
+    #[error("{}: {reason}", path.display())]
+    ClaimsFile {
+        /// The claims file.
+        path: PathBuf,
+        /// What is wrong, naming the claim where there is one.
+        reason: String,
+    },
+    /// The data file is not a list of records.
+    #[error("{} is not a list of bench records: {reason}", path.display())]
+    Data {
+        /// The JSON or CSV file.
+        path: PathBuf,
+        /// What the parser said.
+        reason: String,
+    },
+    /// A claim's expression could not be evaluated on the data: a syntax error, an unknown
+    /// function, or a cell that names no row or several.
+    #[error("claim {id}: {reason}")]
+    Claim {
+        /// The claim's id.
+        id: String,
+        /// Why it has no value.
+        reason: String,
+    },
+    /// The answers' numbers and the claims disagree: a citation of an unknown claim, a cited
+    /// number other than the one the claim states, a claim never cited, or a bare number.
+    #[error("{}: {problems}", path.display())]
+    Prose {
+        /// The answers file.
+        path: PathBuf,
+        /// Every problem, with its line, separated by `; `.
+        problems: String,
+    },
+    /// Claims that the data no longer support, each with its derived and stated value.
+    #[error("{failing} of {total} claims no longer hold: {list}")]
+    ClaimsFail {
+        /// How many fail.
+        failing: usize,
+        /// How many there are.
+        total: usize,
+        /// Each failing claim: `FAILS ID: derived X, states Y (±T)`, separated by `; `.
+        list: String,
+    },
 }
 
 impl BenchError {

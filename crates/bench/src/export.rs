@@ -10,7 +10,7 @@ use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::Path;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::error::BenchError;
 use super::sweep::{Measured, SweepResults};
@@ -29,7 +29,10 @@ use super::sweep::{Measured, SweepResults};
 /// assert_eq!((records[0].implementation.as_str(), records[0].runs), ("tasks", 3));
 /// assert!(records[0].min_s <= records[0].median_s && records[0].median_s <= records[0].max_s);
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize)]
+///
+/// It reads back too, for the claims check: files written before a field existed still load,
+/// a missing `study` as `main`, a missing `times_s` as empty and a missing counter as `None`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Record {
     /// The contender's name; the field is called `impl`.
     #[serde(rename = "impl")]
@@ -53,8 +56,10 @@ pub struct Record {
     /// The cores the runs could use: `all cores` or `1 core`.
     pub cores: String,
     /// The study the row belongs to: `main` for the sweep itself, or a side study's name.
+    #[serde(default = "main_study")]
     pub study: String,
     /// Every timed run's seconds, in the order run, separated by spaces.
+    #[serde(default)]
     pub times_s: String,
     /// Counting pass: puts that found the buffer full.
     pub put_waits: Option<u64>,
@@ -76,10 +81,17 @@ pub struct Record {
     pub peak_rss_bytes: Option<u64>,
     /// Counting pass: wakeups after which the woken waiter had to wait again; empty where the
     /// channel cannot tell.
+    #[serde(default)]
     pub futile_wakeups: Option<u64>,
     /// Counting pass: the mean number of the process's threads that were runnable, sampled
     /// while it ran.
     pub runnable_threads: Option<f64>,
+}
+
+/// The study of rows written before records named theirs: they all came from the main sweep's
+/// file, so `main` is the reading that keeps old claims meaning what they meant.
+fn main_study() -> String {
+    "main".to_owned()
 }
 
 impl Record {

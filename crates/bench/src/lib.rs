@@ -6,7 +6,9 @@
 //! the same noise, and checks every run's sum. Its [`SweepResults`] become an aligned table
 //! ([`render_table`]) and, through [`Outputs`], JSON and CSV [`Record`]s, SVG plots and the
 //! Markdown report with its answers to the assignment's three questions. [`measure_per_op`]
-//! isolates what one uncontended put+get pair costs, in Rust and in CPython.
+//! isolates what one uncontended put+get pair costs, in Rust and in CPython. [`check_claims`]
+//! then holds the hand-written answers to the data: every number they state is a claim,
+//! re-derived from the records, that fails by name when the data stop supporting it.
 //!
 //! Not part of a loom build: a loom build's queues only run inside `loom::model`, and the
 //! harness times real runs. [`Sweep`] shows a whole sweep in a few lines.
@@ -16,6 +18,7 @@
 #![cfg(not(loom))]
 
 mod child;
+mod claims;
 mod contender;
 mod cores;
 mod error;
@@ -35,6 +38,7 @@ mod sweep;
 mod table;
 mod variant;
 
+pub use claims::{ClaimOutcome, ClaimsReport, Stated, Tolerance, check_claims, check_claims_in};
 pub use contender::{Contender, Floor, PythonRef, UnknownContender};
 pub use cores::{Cores, Pinned};
 pub use error::BenchError;

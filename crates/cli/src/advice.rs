@@ -44,6 +44,14 @@ pub(crate) fn for_bench(error: &BenchError) -> Option<&'static str> {
         BenchError::EmptyList("contenders") => Some("give --impl at least one contender"),
         BenchError::BaselineNotRun(_) => Some("add the baseline to --impl, or pick another one"),
         BenchError::Params(error) | BenchError::Run { source: error, .. } => for_pipeline(error),
+        BenchError::ClaimsFail { .. } => Some(
+            "the data no longer support these claims: find out why the measurements changed, \
+             or revise the claims and the answers' numbers together",
+        ),
+        BenchError::Prose { .. } => Some(
+            "cite each claim as [NUMBER](claims.toml#ID), and put numbers that are not \
+             measurements in `code spans` (docs/usage.md, `prodcons claims`)",
+        ),
         _ => None,
     }
 }

@@ -35,6 +35,10 @@ pub(crate) enum Command {
     /// every target was found linearizable, 1 on a violation, 3 when a sweep was inconclusive
     /// (more histories than --max-unknown went without a verdict), 2 on bad arguments.
     Check(super::check::CheckArgs),
+    /// Re-derive every claim in DIR/claims.toml from DIR/data/results.json and check that
+    /// DIR/answers.md cites each one with its number and states no number without a claim.
+    /// Exits 0 when every claim holds, 1 when some fail or the files cannot be checked.
+    Claims(super::claims::ClaimsArgs),
 }
 
 /// The order the workers start in: the assignment's (`producers-first`) or `paired`.

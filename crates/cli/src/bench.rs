@@ -10,7 +10,7 @@ use clap::builder::{PossibleValuesParser, TypedValueParser};
 use prodcons::SpawnOrder;
 use prodcons_bench::{
     BenchError, Contender, Machine, Outputs, ReportContext, Studies, Sweep, Variant,
-    measure_per_op, python3_available, render_table, revision,
+    check_claims_in, measure_per_op, python3_available, render_table, revision,
 };
 use prodcons_peers::Implementation;
 
@@ -289,6 +289,14 @@ fn bench(args: &BenchArgs) -> Result<(), Failure> {
         wall_time,
     };
     outputs.write(&results, &studies, &context)?;
+    // The answers' claims against the data just written, if the report directory has them:
+    // after every file is written, so a failing claim never costs the measurements.
+    if let Some(dir) = &outputs.report {
+        if let Some(report) = check_claims_in(dir)? {
+            writeln!(io::stdout().lock(), "{}", report.summary())?;
+            report.into_result()?;
+        }
+    }
     Ok(())
 }
 

@@ -1,9 +1,9 @@
 //! The `prodcons` command: runs the assignment's `pc` with the implementation you choose,
-//! times every implementation against the others (`bench`), and checks queues for
-//! linearizability (`check`).
+//! times every implementation against the others (`bench`), checks queues for
+//! linearizability (`check`), and checks the answers' numbers against the data (`claims`).
 //!
-//! Argument parsing is in [`args`], the `run` command in [`run`], `bench` in [`bench`](mod@bench) and
-//! `check` in [`check`].
+//! Argument parsing is in [`args`], the `run` command in [`run`], `bench` in [`bench`](mod@bench),
+//! `check` in [`check`] and `claims` in [`claims`](mod@claims).
 
 #![forbid(unsafe_code)]
 
@@ -17,6 +17,8 @@ mod args;
 mod bench;
 #[cfg(not(loom))]
 mod check;
+#[cfg(not(loom))]
+mod claims;
 #[cfg(not(loom))]
 mod run;
 
@@ -54,6 +56,7 @@ fn main() -> ExitCode {
         Some(Command::Bench(args)) => return bench::main(&args),
         Some(Command::Count(args)) => count(&args),
         Some(Command::Check(args)) => return check::main(&args),
+        Some(Command::Claims(args)) => return claims::main(&args),
         None => run::run(&run::assignment_cells()),
     };
     match outcome {

@@ -1,4 +1,4 @@
-//! The `prodcons` command end to end: `run`, `bench`, `check`, `--spawn` and `count`. One test
+//! The `prodcons` command end to end: `run`, `bench`, `check`, `claims`, `--spawn` and `count`. One test
 //! binary, one module per former test file.
 //!
 //! A loom build's binary refuses to run (see README), so each module is compiled only without
@@ -8,6 +8,8 @@
 mod bench_cli;
 #[cfg(not(loom))]
 mod check_cli;
+#[cfg(not(loom))]
+mod claims_cli;
 #[cfg(not(loom))]
 mod cli;
 #[cfg(not(loom))]
