@@ -12,7 +12,9 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use super::cores::Cores;
 use super::error::BenchError;
+use super::per_op::PerOp;
 use super::sweep::{Measured, SweepResults};
 
 /// One timed contender on one cell, as `--json` and `--csv` write it.
@@ -141,8 +143,55 @@ impl Record {
     }
 }
 
+impl Record {
+    /// The per-operation study as records of study `per-op`: each measurement is a cell of one
+    /// worker and `pairs` items on an unbounded queue, timed `runs` times, so that
+    /// `median_s / num_iters` is the cost of one pair and the claims can name it like any cell.
+    ///
+    /// ```
+    /// # if prodcons::BUILT_WITH_LOOM { return; }
+    /// use prodcons_bench::{PerOp, Record};
+    ///
+    /// let cost = PerOp { name: "threads".to_owned(), median_ns: 30.0, min_ns: 28.0, max_ns: 41.0 };
+    /// let records = Record::per_op(&[cost], 1000, 7);
+    /// assert_eq!((records[0].study.as_str(), records[0].num_prods_cons), ("per-op", 1));
+    /// assert!((records[0].median_s - 30e-6).abs() < 1e-12, "1000 pairs of 30 ns");
+    /// ```
+    pub fn per_op(costs: &[PerOp], pairs: u64, runs: usize) -> Vec<Self> {
+        let seconds = |ns: f64| ns * pairs as f64 * 1e-9;
+        costs
+            .iter()
+            .map(|cost| Self {
+                study: "per-op".to_owned(),
+                implementation: cost.name.clone(),
+                num_iters: pairs,
+                num_prods_cons: 1,
+                capacity: 0,
+                runs,
+                median_s: seconds(cost.median_ns),
+                min_s: seconds(cost.min_ns),
+                max_s: seconds(cost.max_ns),
+                spawn: "one worker".to_owned(),
+                cores: Cores::All.to_string(),
+                times_s: String::new(),
+                put_waits: None,
+                get_waits: None,
+                waits_per_item: None,
+                peak_len: None,
+                voluntary_switches: None,
+                involuntary_switches: None,
+                switches_per_item: None,
+                rss_before_bytes: None,
+                peak_rss_bytes: None,
+                futile_wakeups: None,
+                runnable_threads: None,
+            })
+            .collect()
+    }
+}
+
 /// Writes the records as a JSON array.
-pub(crate) fn write_json(records: &[impl Serialize], path: &Path) -> Result<(), BenchError> {
+pub(crate) fn write_json(records: &[Record], path: &Path) -> Result<(), BenchError> {
     let file = File::create(path).map_err(BenchError::write(path))?;
     let mut out = BufWriter::new(file);
     serde_json::to_writer_pretty(&mut out, records)

@@ -116,8 +116,12 @@ impl Outputs {
             for (name, study) in studies.named() {
                 every.extend(Record::all(study, name));
             }
+            every.extend(Record::per_op(
+                &studies.per_op,
+                studies.per_op_pairs,
+                studies.per_op_runs,
+            ));
             write_json(&every, &dir.join("data/results.json"))?;
-            write_json(&studies.per_op, &dir.join("data/per_op.json"))?;
             write_csv(&every, &dir.join("data/results.csv"))?;
             write_report(results, studies, context, &figures, &dir.join("report.md"))?;
         }

@@ -43,6 +43,10 @@ pub struct Studies {
     pub growth: Option<SweepResults>,
     /// The cost of one put+get pair with no contention, ours and (with Python) CPython's.
     pub per_op: Vec<PerOp>,
+    /// The pairs each repetition of `per_op` timed.
+    pub per_op_pairs: u64,
+    /// The repetitions of `per_op`.
+    pub per_op_runs: usize,
 }
 
 /// The capacities the ablation looks at, where the main sweep has them.
@@ -84,6 +88,8 @@ impl Studies {
             gil: run(gil_switch_interval(main))?,
             growth: run(prods_cons_growth(main))?,
             per_op: measure_per_op(PER_OP_PAIRS, main.runs, has_python(main))?,
+            per_op_pairs: PER_OP_PAIRS,
+            per_op_runs: main.runs,
         })
     }
 }

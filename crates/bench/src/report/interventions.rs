@@ -48,7 +48,7 @@ fn write_per_op(out: &mut String, studies: &Studies) {
         "## Intervention: one operation, no contention\n\n\
          One thread (or one task) puts an item on an unbounded queue and takes it straight \
          back: the cost of a put+get pair with nobody to wait for or wake, median over the \
-         repetitions with their spread (`data/per_op.json`). The `python:` rows are CPython's: \
+         repetitions with their spread (study `per-op` in the data). The `python:` rows are CPython's: \
          `queue.Queue` takes its lock and notifies a `Condition` on every put and every get, \
          `asyncio.Queue` takes no lock; `lock_with` and `condition_notify` time those parts \
          alone, once each.\n\n\
