@@ -194,3 +194,85 @@ fn cell(study: &SweepResults, row: &Row) -> String {
         row.params.capacity()
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::{Contender, Mechanism, PerOp, Summary, Variant};
+    use prodcons::Params;
+
+    fn study(contender: Contender, rows: Vec<(usize, Option<Mechanism>)>) -> SweepResults {
+        let times = vec![Duration::from_millis(10), Duration::from_millis(30)];
+        let rows = rows
+            .into_iter()
+            .map(|(p, mechanism)| Row {
+                contender,
+                variant: Variant::default(),
+                params: Params::new(10, p, 10).unwrap(),
+                measured: if p < 100 {
+                    Measured::Timed(Summary::of(&times).unwrap())
+                } else {
+                    Measured::Skipped("not run (projected 99 s > 60 s)".to_owned())
+                },
+                times: times.clone(),
+                mechanism,
+            })
+            .collect();
+        SweepResults {
+            num_iters: 10,
+            prods_cons: vec![5, 200],
+            capacities: vec![10],
+            contenders: vec![contender],
+            variants: vec![Variant::default()],
+            rows,
+        }
+    }
+
+    #[test]
+    fn each_intervention_shows_its_counts_and_why_a_cell_did_not_run() {
+        let counted = Mechanism {
+            put_waits: 25,
+            futile_wakeups: Some(100),
+            runnable_threads: Some(3.25),
+            ..Mechanism::default()
+        };
+        let threads: Contender = "python-threads".parse().unwrap();
+        let studies = Studies {
+            gil: Some(study(threads, vec![(5, Some(counted))])),
+            growth: Some(study(threads, vec![(5, None), (200, None)])),
+            per_op: vec![PerOp {
+                name: "python:queue.Queue".to_owned(),
+                median_ns: 1500.0,
+                min_ns: 1400.0,
+                max_ns: 1700.0,
+            }],
+            ..Studies::default()
+        };
+        let mut out = String::new();
+        write(&mut out, &studies);
+        assert!(
+            out.contains("## Intervention: the GIL's switch interval"),
+            "{out}"
+        );
+        // 50 items: 100 futile wakeups are 2 per item, 25 waits are 0.5.
+        assert!(
+            out.contains("| 0.50 | 2.00 | 0 + 0 | 3.2 |"),
+            "waits, futile wakeups, switches and runnable threads per item: {out}"
+        );
+        assert!(
+            out.contains("| `python:queue.Queue` | 1.5 µs | 1.4 µs–1.7 µs |"),
+            "{out}"
+        );
+        assert!(
+            out.contains("## Intervention: numProdsCons growth"),
+            "{out}"
+        );
+        assert!(out.contains("| not run (projected 99 s > 60 s) |"), "{out}");
+        assert!(
+            !out.contains("wake-up rule"),
+            "no hand-off section without the hand-off contenders: {out}"
+        );
+    }
+}
