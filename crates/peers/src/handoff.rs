@@ -663,7 +663,8 @@ impl<T> Drop for HandoffGet<'_, T> {
 /// let (tx, rx) = Handoff::channel::<u64>(1);
 /// assert_eq!(tx.try_put(1), Ok(Ok(())));
 /// assert_eq!(tx.try_put(2), Ok(Err(2)), "full: the item comes back");
-/// tx.close();
+/// // Both ends are the one queue, so the end's trait names which `close`.
+/// AsyncSender::close(&tx);
 /// assert_eq!(rx.try_get(), Ok(Some(1)), "a get drains what was queued");
 /// assert_eq!(rx.try_get(), Err(Closed));
 /// ```
@@ -791,7 +792,8 @@ mod tests {
         assert_eq!(queue.try_get(), Ok(2));
     }
 
-    /// The same through a `get` future: the waiting putter is served by it as by `try_get`.
+    /// I4: the same through a `get` future; the waiting putter is served by it as by
+    /// `try_get`.
     #[test]
     fn a_get_future_serves_the_waiting_putter_too() {
         let queue = HandoffQueue::new(1);
@@ -804,8 +806,8 @@ mod tests {
         assert_ready_eq!(put.poll(), Ok(()));
     }
 
-    /// (b) A put with a getter waiting hands the item to that getter: a `try_get` that runs
-    /// before the getter is polled again finds nothing.
+    /// (b) I2 exactly once: a put with a getter waiting hands the item to that getter, so a
+    /// `try_get` that runs before the getter is polled again finds nothing.
     #[test]
     fn a_put_hands_its_item_to_the_waiting_getter() {
         let queue = HandoffQueue::new(1);
@@ -857,7 +859,7 @@ mod tests {
         assert_ready_eq!(late.poll(), Err(PutError(5)));
     }
 
-    /// An item handed to a getter before the close is still that getter's after it.
+    /// I6: an item handed to a getter before the close is still that getter's after it.
     #[test]
     fn an_item_handed_before_close_is_delivered_after_it() {
         let queue = HandoffQueue::new(0);
@@ -949,7 +951,7 @@ mod tests {
         assert_eq!(queue.try_get(), Err(TryGetError::Empty));
     }
 
-    /// A dropped getter that was never served just leaves the line.
+    /// I7: a dropped getter that was never served just leaves the line.
     #[test]
     fn a_dropped_waiting_getter_leaves_the_line() {
         let queue = HandoffQueue::new(1);
@@ -963,7 +965,7 @@ mod tests {
         assert_ready_eq!(next.poll(), Ok(5));
     }
 
-    /// A waiter polled again with nothing changed keeps its place in line.
+    /// I3: a waiter polled again with nothing changed keeps its place in line.
     #[test]
     fn a_spurious_poll_keeps_the_place_in_line() {
         let queue = HandoffQueue::new(1);
