@@ -59,7 +59,7 @@ expect_violation seeded-bug --scenarios 200 --runs 20
 expect_violation kanal-async-cancel --scenarios 200 --runs 20 --seed 13
 # The hand-off queue completes a waiter before its future is polled again, so a cancelled put
 # whose item was placed still happened, and a cancelled get that was handed an item gives it
-# back (seed 13: 35 scenarios, 681 histories; seeds 1 to 10 all fail within 88 scenarios).
+# back (seed 13: 35 and 64 scenarios in two runs; seeds 1 to 10 all fail within 88 scenarios).
 expect_violation tasks-handoff-cancel --scenarios 200 --runs 20 --seed 13
 
 step "done in $((SECONDS - START))s"
