@@ -47,8 +47,9 @@ use crate::shared::{ANY, End, Peer, TaskEnds, locked, on_tasks};
 /// A multi-producer, multi-consumer FIFO queue whose `put` and `get` are futures, like
 /// [`AsyncQueue`](prodcons::AsyncQueue), but whose waiters are served directly: a get that
 /// frees a slot places the front waiting putter's item, and a put hands its item to the front
-/// waiting getter (see the [module](self) documentation for why, and what it costs under
-/// cancellation). A capacity of 0 means unbounded.
+/// waiting getter, so a woken waiter never finds its slot or item taken. The futures are not
+/// cancel-safe: [`put`](Self::put) and [`get`](Self::get) say what dropping one costs. A
+/// capacity of 0 means unbounded.
 ///
 /// ```
 /// # if prodcons::BUILT_WITH_LOOM { return; }
