@@ -10,7 +10,8 @@
 #      (rust-lang/futures-rs#861) and tokio 0.2.25 (tokio-rs/tokio#7631), each pinned beside a
 #      fixed release: each must be reported failing (exit 1) within its budget, or the checker
 #      has lost its teeth;
-#   3. the seeded-bug target, likewise.
+#   3. the seeded-bug target, likewise; and the known failures under cancellation: kanal's async
+#      receive, and our hand-off queue (`tasks-handoff-cancel`, docs/conformance.md).
 #
 # Release build: the stress runner wants real speed, and the checker's throughput too.
 # Environment: CHECK_SCENARIOS (default 200), CHECK_RUNS (default 20), CHECK_SECS (default 20).
@@ -56,5 +57,9 @@ expect_violation tokio-0.2-mpsc-try --scenarios 2000 --runs 1
 expect_violation seeded-bug --scenarios 200 --runs 20
 # kanal's async receive loses the item a send handed it when the receive is then dropped.
 expect_violation kanal-async-cancel --scenarios 200 --runs 20 --seed 13
+# The hand-off queue completes a waiter before its future is polled again, so a cancelled put
+# whose item was placed still happened, and a cancelled get that was handed an item gives it
+# back (seed 13: 35 and 64 scenarios in two runs; seeds 1 to 10 all fail within 88 scenarios).
+expect_violation tasks-handoff-cancel --scenarios 200 --runs 20 --seed 13
 
 step "done in $((SECONDS - START))s"

@@ -115,8 +115,8 @@ impl Contender {
     /// # if prodcons::BUILT_WITH_LOOM { return; }
     /// use prodcons_bench::Contender;
     ///
-    /// assert_eq!(Contender::all(false).len(), 11);
-    /// assert_eq!(Contender::all(true).len(), 13);
+    /// assert_eq!(Contender::all(false).len(), 12);
+    /// assert_eq!(Contender::all(true).len(), 14);
     /// ```
     pub fn all(python: bool) -> Vec<Self> {
         let python: &[Self] = if python { &Self::PYTHON } else { &[] };

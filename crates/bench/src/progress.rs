@@ -121,9 +121,10 @@ fn model_ms(contender: Contender, params: &Params) -> f64 {
             Implementation::Threads | Implementation::Crossbeam | Implementation::Kanal => {
                 (0.1, 30.0, 0.5)
             }
-            Implementation::Tasks | Implementation::AsyncChannel | Implementation::KanalAsync => {
-                (0.1, 1.0, 0.05)
-            }
+            Implementation::Tasks
+            | Implementation::TasksHandoff
+            | Implementation::AsyncChannel
+            | Implementation::KanalAsync => (0.1, 1.0, 0.05),
             Implementation::TasksMt | Implementation::AsyncChannelMt => (1.0, 1.0, 0.2),
         },
         Contender::Floor(Floor::Sequential) => (0.0, 0.0, 0.005),

@@ -14,6 +14,11 @@
 //! (checker only); `shared` holds what several of them share. [`targets`] and
 //! [`shipped_bugs`] list their targets in a fixed order.
 //!
+//! One module is no peer: `handoff` holds [`HandoffQueue`], our async queue without asyncio's
+//! wake-up rule, an intervention that measures what the rule costs
+//! ([`Implementation::TasksHandoff`]). It lives here, not in the library, which keeps
+//! asyncio's rule.
+//!
 //! Capacity 0 means unbounded throughout, as in the specification. Most crates here also have
 //! a `bounded(0)` rendezvous channel, which is left out: a rendezvous is not a queue of
 //! capacity 0 in Python's sense, and modelling it would need a put that completes only
@@ -29,6 +34,7 @@ mod async_channel;
 mod crossbeam;
 mod flume;
 mod futures;
+mod handoff;
 mod kanal;
 mod shared;
 mod std_mpsc;
@@ -42,10 +48,11 @@ use prodcons_lincheck::Target;
 
 pub use self::async_channel::AsyncChannel;
 pub use self::crossbeam::Crossbeam;
+pub use self::handoff::{Handoff, HandoffGet, HandoffPut, HandoffQueue};
 pub use self::kanal::{Kanal, KanalAsync};
 
 /// One way to run `pc`: ours (the library's three, and the thread driver on
-/// crossbeam-channel), or a peer's.
+/// crossbeam-channel), the hand-off intervention, or a peer's.
 ///
 /// ```
 /// # if prodcons::BUILT_WITH_LOOM { return; }
@@ -70,6 +77,11 @@ pub enum Implementation {
     Tasks,
     /// The same tasks on tokio's multi-thread runtime.
     TasksMt,
+    /// Intervention, never a default: `tasks` with [`HandoffQueue`] in place of `AsyncQueue`,
+    /// on the same current-thread runtime. It removes only asyncio's wake-up rule (a woken
+    /// waiter must be polled again to finish), to show by measurement what that rule costs.
+    /// Its futures are not cancel-safe (see [`HandoffQueue`]).
+    TasksHandoff,
     /// Peer: OS threads with kanal's blocking channel (`unbounded()` for capacity 0).
     Kanal,
     /// Peer: tasks with async-channel on tokio's current-thread runtime.
@@ -81,19 +93,22 @@ pub enum Implementation {
 }
 
 impl Implementation {
-    /// Every implementation, ours then the peers, in the order the CLI lists them.
+    /// Every implementation, ours, then the hand-off intervention, then the peers, in the
+    /// order the CLI lists them.
     ///
     /// ```
     /// use prodcons_peers::Implementation;
     ///
     /// assert_eq!(Implementation::ALL[..4], Implementation::OURS);
-    /// assert_eq!(Implementation::ALL.len(), 8);
+    /// assert_eq!(Implementation::ALL[4], Implementation::TasksHandoff);
+    /// assert_eq!(Implementation::ALL.len(), 9);
     /// ```
-    pub const ALL: [Self; 8] = [
+    pub const ALL: [Self; 9] = [
         Self::Threads,
         Self::Crossbeam,
         Self::Tasks,
         Self::TasksMt,
+        Self::TasksHandoff,
         Self::Kanal,
         Self::AsyncChannel,
         Self::KanalAsync,
@@ -107,6 +122,7 @@ impl Implementation {
     ///
     /// assert!(Implementation::OURS.contains(&Implementation::Crossbeam));
     /// assert!(!Implementation::OURS.contains(&Implementation::Kanal));
+    /// assert!(!Implementation::OURS.contains(&Implementation::TasksHandoff));
     /// ```
     pub const OURS: [Self; 4] = [Self::Threads, Self::Crossbeam, Self::Tasks, Self::TasksMt];
 
@@ -121,6 +137,7 @@ impl Implementation {
             Self::Crossbeam => "crossbeam",
             Self::Tasks => "tasks",
             Self::TasksMt => "tasks-mt",
+            Self::TasksHandoff => "tasks-handoff",
             Self::Kanal => "kanal",
             Self::AsyncChannel => "async-channel",
             Self::KanalAsync => "kanal-async",
@@ -147,6 +164,7 @@ impl Implementation {
             Self::Threads => prodcons::Implementation::Threads.pipeline(),
             Self::Tasks => prodcons::Implementation::Tasks.pipeline(),
             Self::TasksMt => prodcons::Implementation::TasksMt.pipeline(),
+            Self::TasksHandoff => Pipeline::on_tasks::<Handoff>(name, Scheduler::CurrentThread),
             Self::Crossbeam => {
                 Pipeline::on_threads::<Crossbeam>(name).preallocating("crossbeam-channel")
             }
@@ -198,8 +216,8 @@ impl fmt::Display for Implementation {
 /// assert_eq!("threads".parse::<Implementation>(), Ok(Implementation::Threads));
 /// let error = "fibers".parse::<Implementation>().unwrap_err();
 /// assert_eq!(error, UnknownImplementation("fibers".to_owned()));
-/// assert!(error.to_string().ends_with("threads, crossbeam, tasks, tasks-mt, kanal, \
-///     async-channel, kanal-async, async-channel-mt"));
+/// assert!(error.to_string().ends_with("threads, crossbeam, tasks, tasks-mt, tasks-handoff, \
+///     kanal, async-channel, kanal-async, async-channel-mt"));
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct UnknownImplementation(pub String);
@@ -228,8 +246,8 @@ impl FromStr for Implementation {
     }
 }
 
-/// Every target of the checker, ours first, then the peers, in the order
-/// `prodcons check --target all` lists them.
+/// Every target of the checker, ours first, then the peers, then `tasks-handoff`, in the
+/// order `prodcons check --target all` lists them.
 ///
 /// ```
 /// # if prodcons::BUILT_WITH_LOOM { return; }
@@ -251,6 +269,7 @@ pub fn targets() -> Vec<Box<dyn Target>> {
         self::flume::bounded_async_target(),
         self::futures::target(),
         self::tokio_mpsc::try_target(),
+        self::handoff::target(),
     ]);
     targets
 }
@@ -258,10 +277,11 @@ pub fn targets() -> Vec<Box<dyn Target>> {
 /// Releases of other crates that shipped with a known concurrency bug, pinned beside their
 /// fixed releases, and current releases with a known failure: kanal's async receive under
 /// cancellation, flume's async receive on a multi-thread runtime, which can miss a wakeup, and
-/// futures-channel 0.3's `try_send` racing `close` (see `docs/conformance.md`). Not among the
-/// targets `--target all` checks: they are expected to fail. `ci/check.sh` requires that each
-/// does, except `flume-async-multi` and `futures-mpsc-close`, whose races show a few times in
-/// a million runs and about once in 60,000, too rarely for any budget CI can afford.
+/// futures-channel 0.3's `try_send` racing `close` (see `docs/conformance.md`); and our own
+/// known failure, the hand-off queue under cancellation (`tasks-handoff-cancel`). Not among
+/// the targets `--target all` checks: they are expected to fail. `ci/check.sh` requires that
+/// each does, except `flume-async-multi` and `futures-mpsc-close`, whose races show a few
+/// times in a million runs and about once in 60,000, too rarely for any budget CI can afford.
 ///
 /// ```
 /// # if prodcons::BUILT_WITH_LOOM { return; }
@@ -278,6 +298,7 @@ pub fn shipped_bugs() -> Vec<Box<dyn Target>> {
         self::futures::v0_2_0_alpha_target(),
         self::tokio_mpsc::v0_2_try_target(),
         self::futures::close_race_target(),
+        self::handoff::cancel_target(),
     ]
 }
 

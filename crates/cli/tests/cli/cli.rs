@@ -97,6 +97,7 @@ fn impl_all_runs_each_implementation_under_its_header() {
             "== crossbeam: pc(10, 2, 1) ==",
             "== tasks: pc(10, 2, 1) ==",
             "== tasks-mt: pc(10, 2, 1) ==",
+            "== tasks-handoff: pc(10, 2, 1) ==",
             "== kanal: pc(10, 2, 1) ==",
             "== async-channel: pc(10, 2, 1) ==",
             "== kanal-async: pc(10, 2, 1) ==",

@@ -84,6 +84,7 @@ fn waits_follow_the_capacity_for_every_implementation() {
         "crossbeam",
         "tasks",
         "tasks-mt",
+        "tasks-handoff",
         "kanal",
         "async-channel",
         "kanal-async",

@@ -157,6 +157,36 @@ fn woken_putters_that_find_the_buffer_full_again_are_counted() {
     );
 }
 
+/// `tasks-handoff` changes the queue and nothing else: the same driver on the same
+/// current-thread runtime, so in the assignment's order every item is still queued before the
+/// first consumer runs, as with `tasks`; and I1 to I4 hold at the cell where the wake-up rule
+/// matters.
+#[test]
+fn tasks_handoff_is_the_tasks_driver_with_another_queue() {
+    let handoff = Implementation::TasksHandoff.pipeline();
+    assert_eq!(handoff.driver(), Implementation::Tasks.pipeline().driver());
+    assert!(handoff.runs_on_one_thread());
+    let (outcome, counts) = handoff
+        .run_counted(&Params::new(100, 5, 0).unwrap())
+        .unwrap();
+    assert!(outcome.is_correct());
+    assert_eq!(counts.peak_len, 500, "every item queued at once");
+    let (_, counts) = handoff
+        .run_counted(&Params::new(50, 3, 2).unwrap())
+        .unwrap();
+    assert_eq!(
+        counts.futile_wakeups,
+        Some(0),
+        "a woken putter's item is already in: nobody finds the buffer full again"
+    );
+    for order in SpawnOrder::ALL {
+        let params = Params::new(1000, 50, 10).unwrap().with_spawn_order(order);
+        let (outcome, trace) = handoff.run_traced(&params).unwrap();
+        assert!(outcome.is_correct(), "{order}");
+        assert_eq!(trace.check(), Ok(()), "{order}");
+    }
+}
+
 #[test]
 fn a_failed_spawn_is_reported_after_the_started_threads_are_released() {
     // The assignment's order: producer 0, 1, 2, then consumer 0, 1, 2. Paired: producer 0,
@@ -212,7 +242,11 @@ fn a_failed_spawn_is_reported_after_the_started_threads_are_released() {
 #[test]
 fn task_pipelines_ignore_spawn_faults() {
     let params = Params::new(20, 2, 1).unwrap();
-    for implementation in [Implementation::Tasks, Implementation::TasksMt] {
+    for implementation in [
+        Implementation::Tasks,
+        Implementation::TasksMt,
+        Implementation::TasksHandoff,
+    ] {
         let outcome = run_watched(implementation, params, Faults::default().fail_spawn(0)).unwrap();
         assert!(outcome.is_correct(), "{implementation}");
     }
@@ -234,7 +268,11 @@ fn an_overflowing_expected_sum_is_refused_up_front() {
 #[test]
 fn more_tasks_than_the_limit_are_refused_without_spawning() {
     let params = Params::new(1, usize::MAX, 0).unwrap();
-    for implementation in [Implementation::Tasks, Implementation::TasksMt] {
+    for implementation in [
+        Implementation::Tasks,
+        Implementation::TasksMt,
+        Implementation::TasksHandoff,
+    ] {
         assert!(matches!(
             implementation.run(&params),
             Err(PipelineError::TooManyTasks { .. })
