@@ -24,6 +24,7 @@ use super::sweep::{Measured, SweepResults};
 /// let sweep = Sweep { prods_cons: vec![2], capacities: vec![0], contenders: vec!["tasks".parse().unwrap()], ..Sweep::quick() };
 /// let records = Record::all(&sweep.run().unwrap(), "main");
 /// assert_eq!(records[0].study, "main");
+/// assert_eq!((records[0].cores.as_str(), records[0].load), ("all cores", 0));
 /// assert_eq!(records[0].times_s.split(' ').count(), 3);
 /// assert_eq!(records.len(), 1);
 /// assert_eq!((records[0].implementation.as_str(), records[0].runs), ("tasks", 3));
@@ -56,6 +57,8 @@ pub struct Record {
     pub spawn: String,
     /// The cores the runs could use: `all cores` or `1 core`.
     pub cores: String,
+    /// Busy threads that ran beside each run on the same cores; 0 on an idle machine.
+    pub load: usize,
     /// Counting pass: puts that found the buffer full.
     pub put_waits: Option<u64>,
     /// Counting pass: gets that found the buffer empty.
@@ -109,6 +112,7 @@ impl Record {
                     times_s: times.join(" "),
                     spawn: row.variant.spawn.to_string(),
                     cores: row.variant.cores.to_string(),
+                    load: row.variant.load,
                     put_waits: counted.map(|m| m.put_waits),
                     get_waits: counted.map(|m| m.get_waits),
                     waits_per_item: counted.map(|m| m.waits_per_item(params)),
