@@ -55,10 +55,12 @@ pub struct Record {
     pub times_s: String,
     /// The spawn order: `producers-first` (the assignment's) or `paired`.
     pub spawn: String,
+    /// Busy threads that ran beside each run on the same cores; 0 on an idle machine (and in
+    /// files written before the field existed).
+    #[serde(default)]
+    pub load: usize,
     /// The cores the runs could use: `all cores` or `1 core`.
     pub cores: String,
-    /// Busy threads that ran beside each run on the same cores; 0 on an idle machine.
-    pub load: usize,
     /// Counting pass: puts that found the buffer full.
     pub put_waits: Option<u64>,
     /// Counting pass: gets that found the buffer empty.
@@ -111,8 +113,8 @@ impl Record {
                     max_s: summary.max.as_secs_f64(),
                     times_s: times.join(" "),
                     spawn: row.variant.spawn.to_string(),
-                    cores: row.variant.cores.to_string(),
                     load: row.variant.load,
+                    cores: row.variant.cores.to_string(),
                     put_waits: counted.map(|m| m.put_waits),
                     get_waits: counted.map(|m| m.get_waits),
                     waits_per_item: counted.map(|m| m.waits_per_item(params)),

@@ -9,9 +9,10 @@ use clap::Args;
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use prodcons::SpawnOrder;
 use prodcons_bench::{
-    BenchError, Contender, Cores, MAX_LOAD, Machine, Outputs, ReportContext, Studies, Sweep,
-    Variant, python3_available, render_table, revision,
+    BenchError, Contender, Machine, Outputs, ReportContext, Studies, Sweep, Variant,
+    python3_available, render_table, revision,
 };
+use prodcons_bench::{Cores, MAX_LOAD};
 use prodcons_peers::Implementation;
 
 /// The ratio column's baseline when none is given: crossbeam-channel on threads, the queue a
@@ -81,12 +82,6 @@ pub(crate) struct BenchArgs {
     #[arg(long, value_name = "DIR")]
     report: Option<PathBuf>,
 
-    /// The order the workers start in, for every contender: the assignment's
-    /// (`producers-first`) or `paired`. The report always measures the assignment's order and
-    /// adds `paired` as an ablation on a few cells.
-    #[arg(long = "spawn", value_name = "ORDER", default_value = "producers-first", value_parser = super::args::spawn_order_parser())]
-    spawn_order: SpawnOrder,
-
     /// The cores every contender runs on, each value its own lane of the same interleaved
     /// sweep: `all` (every core this process may use) or `one` (pinned to the first of them),
     /// comma-separated.
@@ -98,6 +93,12 @@ pub(crate) struct BenchArgs {
     /// value), so `--cores all,one --load 0,2` runs four lanes. At most 64.
     #[arg(long, value_name = "LIST", value_delimiter = ',', default_value = "0", value_parser = load_parser)]
     load: Vec<usize>,
+
+    /// The order the workers start in, for every contender: the assignment's
+    /// (`producers-first`) or `paired`. The report always measures the assignment's order and
+    /// adds `paired` as an ablation on a few cells.
+    #[arg(long = "spawn", value_name = "ORDER", default_value = "producers-first", value_parser = super::args::spawn_order_parser())]
+    spawn_order: SpawnOrder,
 
     /// After each cell's timed runs, run every contender once more in counting mode, in a
     /// fresh process: waits per item, context switches, peak queue length and peak RSS, added
