@@ -10,8 +10,9 @@
 //! all of it gets its primitives from here, so the loom build runs the same queue code as the
 //! normal build. Two speed-ups are compiled out under loom, because they only decide how long
 //! to wait, never what happens: the blocking queue's spin-and-yield phase (a blocked operation
-//! makes one attempt under the lock, then waits, as before the phase existed) and the lock-free
-//! length hint that phase reads (both in `queue::backoff`). A loom build also has a
+//! makes one attempt under the lock, then waits, as before the phase existed), with the
+//! lock-free length hint that phase reads and the gauge that decides whether it spins (all in
+//! `queue::backoff`). A loom build also has a
 //! `wake_spuriously` hook on both queues, which wakes every waiter without changing anything:
 //! loom's `Condvar` never wakes spuriously on its own, and a `get` that used `if` instead of
 //! `while` would otherwise pass.

@@ -17,7 +17,9 @@
 //! - A blocked `put` or `get` first spins and yields for a bounded while, watching a lock-free
 //!   length hint, and parks only if that fails ([`backoff`](super::backoff): spins bounded by
 //!   3 µs on the clock, then 4 yields). On two cores the other side usually acts within
-//!   microseconds, and a park costs a futex wait, a wake syscall and a context switch. A thread
+//!   microseconds, and a park costs a futex wait, a wake syscall and a context switch. Where the
+//!   other side cannot run meanwhile (one CPU, or spins on this queue that keep running out of
+//!   time), the phase skips its spinning and only yields, which hands the core over. A thread
 //!   woken from its condvar that finds the slot taken again runs the phase anew before it
 //!   parks again, as crossbeam's do: with hundreds of threads, parking at once cost a wait and
 //!   a wake per item.
@@ -31,7 +33,7 @@
 use std::fmt;
 use std::num::NonZeroUsize;
 
-use super::backoff::{Backoff, LenHint};
+use super::backoff::{Backoff, LenHint, SpinGauge};
 use super::buffer::Buffer;
 use super::error::{GetError, PutError, TryGetError, TryPutError};
 use super::futile;
@@ -67,6 +69,8 @@ pub struct BlockingQueue<T> {
     not_empty: Condvar,
     not_full: Condvar,
     len_hint: LenHint,
+    /// Whether waiters' spinning has been paying on this queue (`backoff`'s `SpinGauge`).
+    spin_gauge: SpinGauge,
 }
 
 struct State<T> {
@@ -96,6 +100,7 @@ impl<T> BlockingQueue<T> {
             not_empty: Condvar::new(),
             not_full: Condvar::new(),
             len_hint: LenHint::default(),
+            spin_gauge: SpinGauge::default(),
         }
     }
 
@@ -173,7 +178,7 @@ impl<T> BlockingQueue<T> {
             } else {
                 let capacity = state.buffer.capacity().unwrap_or(usize::MAX);
                 drop(state);
-                backoff.snooze_until(|| self.len_hint.get() < capacity);
+                backoff.snooze_until(&self.spin_gauge, || self.len_hint.get() < capacity);
                 state = self.state.lock();
             }
         }
@@ -214,7 +219,7 @@ impl<T> BlockingQueue<T> {
                 backoff = Backoff::new();
             } else {
                 drop(state);
-                backoff.snooze_until(|| self.len_hint.get() > 0);
+                backoff.snooze_until(&self.spin_gauge, || self.len_hint.get() > 0);
                 state = self.state.lock();
             }
         }

@@ -32,6 +32,33 @@ impl fmt::Display for Cores {
     }
 }
 
+/// Makes one `BlockingQueue` operation wait, on whatever cores this thread has now; call it
+/// before any lane pins.
+///
+/// The queue looks once per process at how many CPUs the process may use, at its first wait
+/// that would spin, and skips spinning for good if the answer is one. The harness pins its own
+/// thread for one-core lanes, in-process, so if that first wait happened inside a pinned run,
+/// every later lane on all cores would run without the spin phase. Taking the look here, before
+/// any pin, keeps the all-core lanes as a user's process runs them; the one-core lanes are then
+/// left to the queue's other rule, which stops spinning where it stops paying
+/// (`docs/performance.md`, Y).
+pub(crate) fn let_the_queue_look_at_the_cpus() {
+    let queue = std::sync::Arc::new(prodcons::BlockingQueue::new(1));
+    // Cannot fail: the queue is open and empty.
+    let _ = queue.try_put(0u8);
+    let putter = std::thread::spawn({
+        let queue = std::sync::Arc::clone(&queue);
+        // Full, so this put must wait: it starts a phase, which takes the look.
+        move || queue.put(1)
+    });
+    // A putter counts as waiting only once it parks, after its phase began.
+    while queue.waiting_putters() == 0 {
+        std::thread::yield_now();
+    }
+    let _ = queue.get();
+    let _ = putter.join();
+}
+
 /// Restores the calling thread's cores when dropped.
 #[must_use = "the pin ends when this is dropped"]
 pub struct Pinned {

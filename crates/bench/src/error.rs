@@ -27,6 +27,13 @@ pub enum BenchError {
     /// `contenders` or `variants`).
     #[error("the sweep's {0} list is empty; it needs at least one value")]
     EmptyList(&'static str),
+    /// A lane asks for more busy threads beside its runs than
+    /// [`MAX_LOAD`](crate::MAX_LOAD).
+    #[error(
+        "a load of {0} busy threads is more than the {max} a lane may ask for",
+        max = crate::MAX_LOAD
+    )]
+    TooMuchLoad(usize),
     /// The baseline of the ratio column is not among the contenders.
     #[error("the baseline {0} is not among the sweep's contenders")]
     BaselineNotRun(Contender),

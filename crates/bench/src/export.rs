@@ -26,6 +26,7 @@ use super::sweep::{Measured, SweepResults};
 /// let sweep = Sweep { prods_cons: vec![2], capacities: vec![0], contenders: vec!["tasks".parse().unwrap()], ..Sweep::quick() };
 /// let records = Record::all(&sweep.run().unwrap(), "main");
 /// assert_eq!(records[0].study, "main");
+/// assert_eq!((records[0].cores.as_str(), records[0].load), ("all cores", 0));
 /// assert_eq!(records[0].times_s.split(' ').count(), 3);
 /// assert_eq!(records.len(), 1);
 /// assert_eq!((records[0].implementation.as_str(), records[0].runs), ("tasks", 3));
@@ -55,6 +56,10 @@ pub struct Record {
     pub max_s: f64,
     /// The spawn order: `producers-first` (the assignment's) or `paired`.
     pub spawn: String,
+    /// Busy threads that ran beside each run on the same cores; 0 on an idle machine (and in
+    /// files written before the field existed).
+    #[serde(default)]
+    pub load: usize,
     /// The cores the runs could use: `all cores` or `1 core`.
     pub cores: String,
     /// The study the row belongs to: `main` for the sweep itself, or a side study's name.
@@ -125,6 +130,7 @@ impl Record {
                     max_s: summary.max.as_secs_f64(),
                     times_s: times.join(" "),
                     spawn: row.variant.spawn.to_string(),
+                    load: row.variant.load,
                     cores: row.variant.cores.to_string(),
                     put_waits: counted.map(|m| m.put_waits),
                     get_waits: counted.map(|m| m.get_waits),

@@ -6,8 +6,10 @@ use std::time::{Duration, Instant};
 
 use super::child::ChildFailure;
 use super::contender::Contender;
+use super::cores::{self, Cores};
 use super::error::BenchError;
 use super::floors;
+use super::load::{BusyThreads, MAX_LOAD};
 use super::mechanism::{self, Mechanism};
 use super::progress::Progress;
 use super::python::{self, PythonFailure};
@@ -130,6 +132,9 @@ impl Sweep {
                 return Err(BenchError::EmptyList(list));
             }
         }
+        if let Some(variant) = self.variants.iter().find(|variant| variant.load > MAX_LOAD) {
+            return Err(BenchError::TooMuchLoad(variant.load));
+        }
         self.cells().map(|_| ())
     }
 
@@ -163,6 +168,13 @@ impl Sweep {
     pub fn run(&self) -> Result<SweepResults, BenchError> {
         self.check()?;
         let cells = self.cells()?;
+        if self
+            .variants
+            .iter()
+            .any(|variant| variant.cores != Cores::All)
+        {
+            cores::let_the_queue_look_at_the_cpus();
+        }
         let lanes: Vec<Contender> = self
             .variants
             .iter()
@@ -505,6 +517,7 @@ impl Cell<'_> {
             .cores
             .pin()
             .map_err(|reason| self.failed(lane, reason))?;
+        let _load = self.load(lane)?;
         let wall = Instant::now();
         let counted = match lane.contender {
             Contender::Pipeline(implementation) => {
@@ -519,6 +532,12 @@ impl Cell<'_> {
             Err(ChildFailure::TimedOut(_)) => Ok(None),
             Err(ChildFailure::Broken(reason)) => Err(self.failed(lane, reason)),
         }
+    }
+
+    /// Starts the lane's busy threads, after the pin so that they share its cores, for one run;
+    /// they stop when the returned value is dropped, on every path out of the run.
+    fn load(&self, lane: &Lane) -> Result<BusyThreads, BenchError> {
+        BusyThreads::start(lane.variant.load).map_err(|reason| self.failed(lane, reason))
     }
 
     fn failed(&self, lane: &Lane, reason: String) -> BenchError {
@@ -537,6 +556,7 @@ impl Cell<'_> {
             .cores
             .pin()
             .map_err(|reason| self.failed(lane, reason))?;
+        let _load = self.load(lane)?;
         let ran = match contender {
             Contender::Pipeline(implementation) => implementation.run(params),
             Contender::Floor(floor) => floors::run(floor, params),

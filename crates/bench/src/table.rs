@@ -6,8 +6,10 @@ use super::contender::Contender;
 use super::sweep::{Measured, SweepResults};
 
 /// Renders the results as an aligned table, one block of rows per cell, with each median's
-/// ratio to `baseline`'s median on the same cell (`-` where the baseline was not timed).
-/// Times are in seconds, to the microsecond.
+/// ratio to `baseline`'s median on the same cell under the same variant (`-` where the baseline
+/// was not timed). Times are in seconds, to the microsecond. When the sweep ran more than one
+/// variant, each name is followed by its variant's short name in brackets, as
+/// `threads [1 core]`.
 ///
 /// ```
 /// # if prodcons::BUILT_WITH_LOOM { return; }
@@ -37,21 +39,30 @@ pub fn render_table(results: &SweepResults, baseline: Option<Contender>) -> Stri
     .map(str::to_owned);
     let mut lines: Vec<Option<Vec<String>>> = vec![Some(header.to_vec())];
     let mut previous_cell = None;
+    let name_variants = results.variants.len() > 1;
     for row in &results.rows {
         let cell = (row.params.num_prods_cons(), row.params.capacity());
         if previous_cell.is_some_and(|previous| previous != cell) {
             lines.push(None);
         }
         previous_cell = Some(cell);
+        let name = if name_variants {
+            format!("{} [{}]", row.contender, row.variant.short_name())
+        } else {
+            row.contender.to_string()
+        };
         let mut fields = vec![
-            row.contender.to_string(),
+            name,
             row.params.num_iters().to_string(),
             cell.0.to_string(),
             cell.1.to_string(),
         ];
         match &row.measured {
             Measured::Timed(summary) => {
-                let base = baseline.and_then(|base| results.median(base, cell.0, cell.1));
+                let base = baseline
+                    .and_then(|base| results.row(base, row.variant, cell.0, cell.1))
+                    .and_then(|base| base.summary())
+                    .map(|base| base.median);
                 let ratio = base.filter(|base| !base.is_zero()).map_or_else(
                     || "-".to_owned(),
                     |base| format!("{:.2}", summary.median.as_secs_f64() / base.as_secs_f64()),

@@ -1,4 +1,5 @@
-//! The schedule a row was measured under: the spawn order, and the cores it could use.
+//! The schedule a row was measured under: the spawn order, the cores it could use, and the busy
+//! threads beside it.
 
 use std::fmt;
 
@@ -20,6 +21,9 @@ use prodcons::SpawnOrder;
 /// assert!(Variant::default().is_default());
 /// let one = Variant { cores: Cores::One, ..Variant::default() };
 /// assert_eq!(one.short_name(), "1 core");
+/// let loaded = Variant { load: 2, ..Variant::default() };
+/// assert_eq!(loaded.short_name(), "load 2");
+/// assert_eq!(loaded.to_string(), "producers-first, all cores, load 2");
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Variant {
@@ -27,6 +31,9 @@ pub struct Variant {
     pub spawn: SpawnOrder,
     /// The cores the run may use.
     pub cores: Cores,
+    /// Busy threads started (on the same cores) before each of the lane's runs and stopped
+    /// after it, at most [`MAX_LOAD`](crate::MAX_LOAD); 0 for an idle machine.
+    pub load: usize,
 }
 
 impl Variant {
@@ -36,7 +43,7 @@ impl Variant {
     }
 
     /// What sets this variant apart from the default, for table columns: `paired`,
-    /// `1 core`, both, or `default`.
+    /// `1 core`, `load 2`, several of them, or `default`.
     pub fn short_name(&self) -> String {
         let mut parts = Vec::new();
         if self.spawn != SpawnOrder::default() {
@@ -44,6 +51,9 @@ impl Variant {
         }
         if self.cores != Cores::default() {
             parts.push(self.cores.to_string());
+        }
+        if self.load > 0 {
+            parts.push(format!("load {}", self.load));
         }
         if parts.is_empty() {
             "default".to_owned()
@@ -55,6 +65,10 @@ impl Variant {
 
 impl fmt::Display for Variant {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}, {}", self.spawn, self.cores)
+        write!(f, "{}, {}", self.spawn, self.cores)?;
+        if self.load > 0 {
+            write!(f, ", load {}", self.load)?;
+        }
+        Ok(())
     }
 }

@@ -12,6 +12,7 @@ use prodcons_bench::{
     BenchError, Contender, Machine, Outputs, ReportContext, Studies, Sweep, Variant,
     check_claims_in, measure_per_op, python3_available, render_table, revision,
 };
+use prodcons_bench::{Cores, MAX_LOAD};
 use prodcons_peers::Implementation;
 
 /// The ratio column's baseline when none is given: crossbeam-channel on threads, the queue a
@@ -81,6 +82,18 @@ pub(crate) struct BenchArgs {
     #[arg(long, value_name = "DIR")]
     report: Option<PathBuf>,
 
+    /// The cores every contender runs on, each value its own lane of the same interleaved
+    /// sweep: `all` (every core this process may use) or `one` (pinned to the first of them),
+    /// comma-separated.
+    #[arg(long, value_name = "LIST", value_delimiter = ',', default_value = "all", value_parser = cores_parser())]
+    cores: Vec<Cores>,
+
+    /// Busy threads that spin beside every run, on the same cores, started before each run and
+    /// stopped after it; a comma-separated list makes one lane per value (and per --cores
+    /// value), so `--cores all,one --load 0,2` runs four lanes. At most 64.
+    #[arg(long, value_name = "LIST", value_delimiter = ',', default_value = "0", value_parser = load_parser)]
+    load: Vec<usize>,
+
     /// The order the workers start in, for every contender: the assignment's
     /// (`producers-first`) or `paired`. The report always measures the assignment's order and
     /// adds `paired` as an ablation on a few cells.
@@ -127,6 +140,24 @@ fn contender_parser() -> impl TypedValueParser<Value = Choice> {
         // The possible-values parser only lets the known names and "all" through.
         Err(_) => Choice::All,
     })
+}
+
+fn cores_parser() -> impl TypedValueParser<Value = Cores> {
+    PossibleValuesParser::new(["all", "one"]).map(|name| match name.as_str() {
+        "one" => Cores::One,
+        // The possible-values parser only lets "all" and "one" through.
+        _ => Cores::All,
+    })
+}
+
+fn load_parser(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(load) if load <= MAX_LOAD => Ok(load),
+        Ok(load) => Err(format!(
+            "{load} busy threads is more than the {MAX_LOAD} a lane may have"
+        )),
+        Err(_) => Err(format!("{text:?} is not a number of busy threads")),
+    }
 }
 
 fn positive_seconds(text: &str) -> Result<f64, String> {
@@ -192,10 +223,7 @@ impl BenchArgs {
             prods_cons: self.prods_cons.clone().unwrap_or(base.prods_cons),
             capacities: self.capacity.clone().unwrap_or(base.capacities),
             contenders: self.contenders(python),
-            variants: vec![Variant {
-                spawn: self.spawn_order,
-                ..Variant::default()
-            }],
+            variants: self.variants(),
             count_with,
             runs: self.runs.map_or(base.runs, |runs| runs as usize),
             warmups: self.warmups as usize,
@@ -203,6 +231,24 @@ impl BenchArgs {
             show_progress: true,
             corrupt_sum_of: self.corrupt_sum_of,
         })
+    }
+
+    /// One lane per `--cores` value and `--load` value, in the order given, without repeats.
+    fn variants(&self) -> Vec<Variant> {
+        let mut variants = Vec::new();
+        for &load in &self.load {
+            for &cores in &self.cores {
+                let variant = Variant {
+                    spawn: self.spawn_order,
+                    cores,
+                    load,
+                };
+                if !variants.contains(&variant) {
+                    variants.push(variant);
+                }
+            }
+        }
+        variants
     }
 
     fn baseline(&self, sweep: &Sweep) -> Result<Option<Contender>, BenchError> {

@@ -39,9 +39,16 @@ const COUNTED: [&str; 11] = [
     "runnable_threads",
 ];
 
-/// Every field of a record, in order.
+/// The busy threads beside each run, a field of every record.
+const LOAD: &str = "load";
+
+/// Every field of a record (the test compares them sorted).
 fn fields() -> Vec<&'static str> {
-    TIMING_AND_SCHEDULE.into_iter().chain(COUNTED).collect()
+    TIMING_AND_SCHEDULE
+        .into_iter()
+        .chain(COUNTED)
+        .chain([LOAD])
+        .collect()
 }
 
 fn records(json: &Path) -> Vec<Value> {
@@ -154,6 +161,40 @@ fn json_and_csv_hold_one_record_per_timed_row_with_exactly_the_fields() {
 /// unbounded buffer never makes a put wait, capacity 1 makes waits (asserted where the
 /// schedule is fixed: tasks on one thread), and tasks on one thread, started in the
 /// assignment's order, queue every item before any consumer runs.
+/// `--cores` and `--load` make one lane per combination, each recorded with its cores and load.
+#[test]
+fn cores_and_load_lanes_are_recorded_in_every_row() {
+    let records = bench_records(
+        "lanes",
+        &["--impl", "threads", "--cores", "all,one", "--load", "0,1"],
+    );
+    let lanes: std::collections::BTreeSet<(String, u64)> = records
+        .iter()
+        .map(|r| {
+            (
+                r["cores"].as_str().unwrap().to_owned(),
+                r["load"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let expected = [
+        ("1 core", 0),
+        ("1 core", 1),
+        ("all cores", 0),
+        ("all cores", 1),
+    ]
+    .map(|(cores, load)| (cores.to_owned(), load));
+    assert_eq!(lanes, expected.into_iter().collect());
+    assert_eq!(records.len(), 4 * 2 * 2, "4 lanes x 4 cells");
+}
+
+/// An absurd load is refused before anything runs.
+#[test]
+fn a_load_over_the_limit_is_refused() {
+    let stderr = assert_fails(&bench(&["--load", "65"]), 2);
+    assert!(stderr.contains("64"), "{stderr}");
+}
+
 #[test]
 fn the_counting_pass_fills_counts_that_follow_their_mechanism() {
     let records = bench_records(
