@@ -37,7 +37,8 @@ SECONDS=0
 printf '==> the quick sweep took %ds\n' "$SECONDS"
 
 step "checking $json"
-# Every record has the eight timing fields first, then the schedule and the counts; 3 timed
+# Every record has the eight timing fields first, then the schedule and the counts (futile
+# wakeups wherever our queues ran); 3 timed
 # runs and min <= median <= max; the assignment's spawn order; counts for everything but the
 # floors, and the counts that follow from the order itself: tasks on one thread queue every
 # item at capacity 0, and nothing ever holds more than a bounded capacity. The records cover
@@ -49,7 +50,11 @@ counted = ["put_waits", "get_waits", "waits_per_item", "peak_len", "voluntary_sw
 assert isinstance(records, list) and records, "no records"
 for r in records:
     assert list(r)[:8] == timing, f"fields {list(r)}"
-    assert list(r)[8:] == ["spawn", "cores"] + counted, f"fields {list(r)}"
+    schedule = ["spawn", "load", "cores", "study", "times_s"]
+    assert list(r)[8:] == schedule + counted + ["futile_wakeups", "runnable_threads"], f"fields {list(r)}"
+    assert len(r["times_s"].split()) == r["runs"], f"times_s in {r}"
+    if r["impl"] in ("threads", "tasks", "tasks-mt"):
+        assert r["futile_wakeups"] is not None, f"our queues count futile wakeups: {r}"
     assert r["runs"] == 3, f"runs in {r}"
     assert 0 <= r["min_s"] <= r["median_s"] <= r["max_s"], f"times in {r}"
     assert (r["spawn"], r["cores"]) == ("producers-first", "all cores"), f"schedule in {r}"

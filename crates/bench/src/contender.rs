@@ -137,7 +137,7 @@ impl Contender {
     ///
     /// assert!(Contender::names().any(|name| name == "python-asyncio"));
     /// assert!(Contender::names().any(|name| name == "python-threads-switch-50ms"));
-    /// assert_eq!(Contender::names().count(), 16);
+    /// assert_eq!(Contender::names().count(), 17);
     /// ```
     pub fn names() -> impl Iterator<Item = &'static str> {
         Self::every().map(Self::name)

@@ -178,6 +178,7 @@ impl Record {
                 min_s: seconds(cost.min_ns),
                 max_s: seconds(cost.max_ns),
                 spawn: "one worker".to_owned(),
+                load: 0,
                 cores: Cores::All.to_string(),
                 times_s: String::new(),
                 put_waits: None,

@@ -28,7 +28,8 @@ use prodcons_peers::Implementation;
 /// let studies = Studies::run(&sweep)?;
 /// let ablation = studies.ablation.unwrap();
 /// assert_eq!(ablation.variants.len(), 2);
-/// assert_eq!(ablation.rows.len(), 2 * 2 * 2, "2 cells x 2 contenders x 2 orders");
+/// // tasks-handoff joins tasks there, as the intervention on its wake-up rule.
+/// assert_eq!(ablation.rows.len(), 2 * 3 * 2, "2 cells x 3 contenders x 2 orders");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Debug, Default)]
