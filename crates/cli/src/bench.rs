@@ -77,8 +77,9 @@ pub(crate) struct BenchArgs {
     #[arg(long, value_name = "DIR")]
     svg: Option<PathBuf>,
 
-    /// Write DIR/report.md and DIR/figures/*.svg, answering the assignment's questions; implies
-    /// --python.
+    /// Run the sweep and the side studies (interventions), write the evidence to DIR/report.md,
+    /// DIR/figures/*.svg and DIR/data/, then check DIR/claims.toml against it; implies --python
+    /// and --count.
     #[arg(long, value_name = "DIR")]
     report: Option<PathBuf>,
 

@@ -101,14 +101,12 @@ fn write_hand_off(out: &mut String, ablation: &SweepResults) {
         .collect();
     for &contender in &ablation.contenders {
         for &(p, c) in &cells {
+            // The study's variants differ only in spawn order; look each one up by it.
             let order = |spawn: SpawnOrder| {
-                ablation.rows.iter().find(|row| {
-                    row.contender == contender
-                        && row.variant.spawn == spawn
-                        && row.params.num_prods_cons() == p
-                        && row.params.capacity() == c
-                        && row.summary().is_some()
-                })
+                let variant = ablation.variants.iter().copied().find(|v| v.spawn == spawn)?;
+                ablation
+                    .row(contender, variant, p, c)
+                    .filter(|row| row.summary().is_some())
             };
             let (Some(first), Some(paired)) =
                 (order(SpawnOrder::ProducersFirst), order(SpawnOrder::Paired))

@@ -1,5 +1,5 @@
 //! How far the noise of a shared machine reaches: bootstrap intervals for ratios of medians,
-//! outlying runs, and rank correlation.
+//! outlying runs.
 
 use std::time::Duration;
 
@@ -96,44 +96,6 @@ pub(crate) fn outliers(summary: &Summary) -> Vec<Outlier> {
     found
 }
 
-/// Spearman's rank correlation of paired samples, or `None` for fewer than three pairs or no
-/// spread.
-pub(crate) fn rank_correlation(pairs: &[(f64, f64)]) -> Option<f64> {
-    if pairs.len() < 3 {
-        return None;
-    }
-    let ranks = |values: Vec<f64>| -> Vec<f64> {
-        let mut order: Vec<usize> = (0..values.len()).collect();
-        order.sort_by(|&i, &j| values[i].total_cmp(&values[j]));
-        let mut ranks = vec![0.0; values.len()];
-        let mut start = 0;
-        while start < order.len() {
-            let mut end = start;
-            while end + 1 < order.len() && values[order[end + 1]] == values[order[start]] {
-                end += 1;
-            }
-            // Ties share the mean of the ranks they span.
-            let rank = (start + end) as f64 / 2.0;
-            for &index in &order[start..=end] {
-                ranks[index] = rank;
-            }
-            start = end + 1;
-        }
-        ranks
-    };
-    let xs = ranks(pairs.iter().map(|p| p.0).collect());
-    let ys = ranks(pairs.iter().map(|p| p.1).collect());
-    let n = xs.len() as f64;
-    let (mx, my) = (xs.iter().sum::<f64>() / n, ys.iter().sum::<f64>() / n);
-    let (mut sxy, mut sxx, mut syy) = (0.0, 0.0, 0.0);
-    for (x, y) in xs.iter().zip(&ys) {
-        sxy += (x - mx) * (y - my);
-        sxx += (x - mx) * (x - mx);
-        syy += (y - my) * (y - my);
-    }
-    (sxx > 0.0 && syy > 0.0).then(|| sxy / (sxx * syy).sqrt())
-}
-
 /// A small seeded generator: the bootstrap needs reproducible, not cryptographic, draws.
 struct XorShift(u64);
 
@@ -203,19 +165,6 @@ mod tests {
         assert_eq!(
             interval.labelled(),
             "1.47 [1.46, 1.48], 95% interval within one sweep"
-        );
-    }
-
-    #[test]
-    fn rank_correlation_sees_order_not_scale() {
-        let rising = [(1.0, 10.0), (2.0, 100.0), (3.0, 1000.0), (4.0, 1e6)];
-        assert!((rank_correlation(&rising).unwrap() - 1.0).abs() < 1e-9);
-        let falling = [(1.0, 4.0), (2.0, 3.0), (3.0, 2.0)];
-        assert!((rank_correlation(&falling).unwrap() + 1.0).abs() < 1e-9);
-        assert_eq!(rank_correlation(&[(1.0, 1.0), (2.0, 2.0)]), None);
-        assert_eq!(
-            rank_correlation(&[(1.0, 1.0), (2.0, 1.0), (3.0, 1.0)]),
-            None
         );
     }
 }
