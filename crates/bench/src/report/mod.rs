@@ -323,8 +323,9 @@ impl Report<'_> {
         if !others.is_empty() {
             let _ = writeln!(
                 out,
-                "- Peers (other Rust channels on the same drivers) and floors (the same items on \
-                 one thread, or only starting and ending the workers) appear in tables only: {}.",
+                "- Interventions (`-handoff`: the same queue with another wake-up rule), peers \
+                 (other Rust channels on the same drivers) and floors (the same items on one \
+                 thread, or only starting and ending the workers) appear in tables only: {}.",
                 others.join(", ")
             );
         }

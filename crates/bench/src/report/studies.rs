@@ -7,7 +7,7 @@ use super::answers::one_core_ratio;
 use super::noise::{WITHIN_ONE_SWEEP, ratio_interval};
 use super::words::{per_item, verdict};
 use crate::plots::human_seconds;
-use crate::{Contender, Row, Studies, Variant};
+use crate::{Contender, Mechanism, Row, Studies, Variant};
 use prodcons::SpawnOrder;
 
 /// Each contender and cell in both orders: times, the paired/assignment ratio, and the counts
@@ -111,11 +111,38 @@ fn explain_ablation(out: &mut String, view: View, first: Variant, paired: Varian
             if ma.peak_len != mb.peak_len {
                 seen.push(format!("peak queue {} → {}", ma.peak_len, mb.peak_len));
             }
+            // A futile wakeup is a resumed waiter that finds its condition false and waits
+            // again: what waits and peak queue cannot see.
+            let futile = |m: Mechanism, params: &prodcons::Params| {
+                let items = params.total_items();
+                m.futile_wakeups
+                    .filter(|_| items > 0)
+                    .map(|count| count as f64 / items as f64)
+            };
+            let futile_counted = match (futile(ma, &a.params), futile(mb, &b.params)) {
+                (Some(fa), Some(fb)) => {
+                    if (fa - fb).abs() > 0.1 * fa.max(fb) && (fa - fb).abs() > 0.005 {
+                        seen.push(format!(
+                            "futile wakeups per item {} → {}",
+                            per_item(fa),
+                            per_item(fb)
+                        ));
+                    }
+                    true
+                }
+                _ => false,
+            };
             let counts = if seen.is_empty() {
-                "with waits and peak queue within 10% of each other, so these counters do not \
-                 explain it (they do not see how often a waiting worker is resumed before it \
-                 can proceed)"
-                    .to_owned()
+                if futile_counted {
+                    "with waits, futile wakeups and peak queue within 10% of each other, so \
+                     these counters do not explain it"
+                        .to_owned()
+                } else {
+                    "with waits and peak queue within 10% of each other, so these counters do \
+                     not explain it (this contender does not count futile wakeups: how often a \
+                     waiting worker is resumed before it can proceed)"
+                        .to_owned()
+                }
             } else {
                 format!("with {}", seen.join(" and "))
             };
@@ -151,32 +178,43 @@ pub(crate) fn write_cores(out: &mut String, studies: &Studies) {
         out,
         "## Core scaling\n\nThe same runs pinned to one core (with `sched_setaffinity`, inherited \
          by every thread and runtime worker) and on all cores, interleaved. Ratio: one core over \
-         all cores, with its {WITHIN_ONE_SWEEP}. The reading says only what was measured; it \
-         does not say why.\n\n\
-         | contender | cell | all cores | one core | ratio [{WITHIN_ONE_SWEEP}] | reading |\n|---|---|---:|---:|---|---|\n",
+         all cores, with its {WITHIN_ONE_SWEEP}. A slower run on one core is not lost \
+         parallelism by itself: a waiter that spins or yields there holds the only core its \
+         counterpart needs, and the scheduler then has to take the core from it, an \
+         involuntary switch. The switch columns (per item, from each lane's counting run) show \
+         which it is.\n\n\
+         | contender | cell | all cores | one core | ratio [{WITHIN_ONE_SWEEP}] | reading | \
+         voluntary switches/item (all → one) | involuntary switches/item (all → one) |\n\
+         |---|---|---:|---:|---|---|---:|---:|\n",
     );
     for &contender in &cores.contenders {
         for (p, c) in view.cells() {
             let Some(interval) = one_core_ratio(view, contender, p, c) else {
                 continue;
             };
-            let median = |variant_cores| {
+            let row = |variant_cores| {
                 let variant = cores
                     .variants
                     .iter()
                     .copied()
                     .find(|v| v.cores == variant_cores)?;
-                Some(
-                    cores
-                        .row(contender, variant, p, c)?
-                        .summary()?
-                        .median
-                        .as_secs_f64(),
-                )
+                cores.row(contender, variant, p, c)
             };
-            // A one-core run can be slower for reasons other than lost parallelism (a waiting
-            // thread that spins burns the slice the other side needs), so the reading names
-            // the direction only.
+            let median = |variant_cores| {
+                Some(row(variant_cores)?.summary()?.median.as_secs_f64())
+            };
+            let switches = |kind: fn(&Mechanism) -> u64| {
+                let count = |variant_cores| {
+                    let row: &Row = row(variant_cores)?;
+                    let (items, mechanism) = (row.params.total_items(), row.mechanism?);
+                    (items > 0).then(|| kind(&mechanism) as f64 / items as f64)
+                };
+                match (count(crate::Cores::All), count(crate::Cores::One)) {
+                    (Some(all), Some(one)) => format!("{} → {}", per_item(all), per_item(one)),
+                    _ => "-".to_owned(),
+                }
+            };
+            // The reading names the direction only; the switch columns say why.
             let reading = match interval.above_one() {
                 Some(true) => "slower on one core",
                 Some(false) => "faster on one core",
@@ -184,11 +222,13 @@ pub(crate) fn write_cores(out: &mut String, studies: &Studies) {
             };
             let _ = writeln!(
                 out,
-                "| `{contender}` | {} | {} | {} | {} | {reading} |",
+                "| `{contender}` | {} | {} | {} | {} | {reading} | {} | {} |",
                 view.cell_name(p, c),
                 median(crate::Cores::All).map_or_else(|| "-".to_owned(), human_seconds),
                 median(crate::Cores::One).map_or_else(|| "-".to_owned(), human_seconds),
                 interval.shown(),
+                switches(|m| m.voluntary_switches),
+                switches(|m| m.involuntary_switches),
             );
         }
     }
