@@ -66,6 +66,55 @@ fn the_projects_answers_agree_with_its_data() {
     }
 }
 
+/// The project's own answers can fail too: move one cell of a copy of `docs/data`, the
+/// assignment's cell for `python-asyncio`, and the claims that read it, and only those, fail.
+#[test]
+fn the_projects_answers_fail_when_one_cell_of_their_data_moves() {
+    let docs = docs();
+    if !docs.join("claims.toml").exists() {
+        return; // Vacuous until the answers exist, as above.
+    }
+    let dir = std::env::temp_dir().join(format!("prodcons-claims-docs-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(dir.join("data")).unwrap();
+    for file in ["claims.toml", "answers.md"] {
+        fs::copy(docs.join(file), dir.join(file)).unwrap();
+    }
+    let data = fs::read_to_string(docs.join("data/results.json")).unwrap();
+    let mut records: Vec<serde_json::Value> = serde_json::from_str(&data).unwrap();
+    let cell = records
+        .iter_mut()
+        .find(|r| {
+            r["impl"] == "python-asyncio"
+                && r["study"] == "main"
+                && r["num_prods_cons"] == 50
+                && r["capacity"] == 10
+        })
+        .expect("docs/data has python-asyncio on pc(1000, 50, 10)");
+    let median = cell["median_s"].as_f64().unwrap();
+    cell["median_s"] = serde_json::json!(median * 2.0);
+    fs::write(
+        dir.join("data/results.json"),
+        serde_json::to_string(&records).unwrap(),
+    )
+    .unwrap();
+
+    let report = check(&dir).unwrap();
+    let failing: Vec<&str> = report.failing().map(|o| o.id.as_str()).collect();
+    // The claims that read the cell: the main study's (no study selector) python-asyncio
+    // median at 50, 10. Doubling it moves each of them by far more than its tolerance.
+    let claims = fs::read_to_string(dir.join("claims.toml")).unwrap();
+    let reading: Vec<&str> = claims
+        .split("[[claim]]")
+        .filter(|table| table.contains(r#"median("python-asyncio", 50, 10)"#))
+        .filter_map(|table| table.split("id = \"").nth(1)?.split('"').next())
+        .collect();
+    assert!(!reading.is_empty(), "no claim reads python-asyncio on W");
+    assert_eq!(failing, reading, "{}", report.summary());
+    assert!(report.into_result().is_err());
+    fs::remove_dir_all(dir).unwrap();
+}
+
 #[test]
 fn the_fixture_holds() {
     let dir = scratch("holds");

@@ -103,7 +103,11 @@ fn write_hand_off(out: &mut String, ablation: &SweepResults) {
         for &(p, c) in &cells {
             // The study's variants differ only in spawn order; look each one up by it.
             let order = |spawn: SpawnOrder| {
-                let variant = ablation.variants.iter().copied().find(|v| v.spawn == spawn)?;
+                let variant = ablation
+                    .variants
+                    .iter()
+                    .copied()
+                    .find(|v| v.spawn == spawn)?;
                 ablation
                     .row(contender, variant, p, c)
                     .filter(|row| row.summary().is_some())

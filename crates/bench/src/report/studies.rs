@@ -200,9 +200,7 @@ pub(crate) fn write_cores(out: &mut String, studies: &Studies) {
                     .find(|v| v.cores == variant_cores)?;
                 cores.row(contender, variant, p, c)
             };
-            let median = |variant_cores| {
-                Some(row(variant_cores)?.summary()?.median.as_secs_f64())
-            };
+            let median = |variant_cores| Some(row(variant_cores)?.summary()?.median.as_secs_f64());
             let switches = |kind: fn(&Mechanism) -> u64| {
                 let count = |variant_cores| {
                     let row: &Row = row(variant_cores)?;
