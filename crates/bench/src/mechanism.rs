@@ -133,7 +133,8 @@ impl Mechanism {
     }
 }
 
-fn per_item(count: u64, params: &Params) -> f64 {
+/// A count over the items the run moved; 0 for a run that moved none.
+pub(crate) fn per_item(count: u64, params: &Params) -> f64 {
     match params.total_items() {
         0 => 0.0,
         items => count as f64 / items as f64,

@@ -6,6 +6,7 @@ use super::View;
 use super::answers::one_core_ratio;
 use super::noise::{WITHIN_ONE_SWEEP, ratio_interval};
 use super::words::{per_item, verdict};
+use crate::mechanism::per_item as count_per_item;
 use crate::plots::human_seconds;
 use crate::{Contender, Mechanism, Row, Studies, Variant};
 use prodcons::SpawnOrder;
@@ -85,6 +86,11 @@ fn both_orders<'a>(
     })
 }
 
+/// Whether two per-item counts differ enough to name: by over 10% and over 0.005.
+fn differs(a: f64, b: f64) -> bool {
+    (a - b).abs() > 0.1 * a.max(b) && (a - b).abs() > 0.005
+}
+
 /// For every row where the two orders differ beyond the noise, what the counts say about it.
 fn explain_ablation(out: &mut String, view: View, first: Variant, paired: Variant) {
     let mut lines = Vec::new();
@@ -101,7 +107,7 @@ fn explain_ablation(out: &mut String, view: View, first: Variant, paired: Varian
             };
             let (wa, wb) = (ma.waits_per_item(&a.params), mb.waits_per_item(&b.params));
             let mut seen = Vec::new();
-            if (wa - wb).abs() > 0.1 * wa.max(wb) && (wa - wb).abs() > 0.005 {
+            if differs(wa, wb) {
                 seen.push(format!(
                     "waits per item {} → {}",
                     per_item(wa),
@@ -113,15 +119,12 @@ fn explain_ablation(out: &mut String, view: View, first: Variant, paired: Varian
             }
             // A futile wakeup is a resumed waiter that finds its condition false and waits
             // again: what waits and peak queue cannot see.
-            let futile = |m: Mechanism, params: &prodcons::Params| {
-                let items = params.total_items();
-                m.futile_wakeups
-                    .filter(|_| items > 0)
-                    .map(|count| count as f64 / items as f64)
-            };
-            let futile_counted = match (futile(ma, &a.params), futile(mb, &b.params)) {
+            // A futile wakeup is a resumed waiter that finds its condition false and waits
+            // again: what waits and peak queue cannot see.
+            let futile_counted = match (ma.futile_wakeups, mb.futile_wakeups) {
                 (Some(fa), Some(fb)) => {
-                    if (fa - fb).abs() > 0.1 * fa.max(fb) && (fa - fb).abs() > 0.005 {
+                    let (fa, fb) = (count_per_item(fa, &a.params), count_per_item(fb, &b.params));
+                    if differs(fa, fb) {
                         seen.push(format!(
                             "futile wakeups per item {} → {}",
                             per_item(fa),
@@ -204,8 +207,7 @@ pub(crate) fn write_cores(out: &mut String, studies: &Studies) {
             let switches = |kind: fn(&Mechanism) -> u64| {
                 let count = |variant_cores| {
                     let row: &Row = row(variant_cores)?;
-                    let (items, mechanism) = (row.params.total_items(), row.mechanism?);
-                    (items > 0).then(|| kind(&mechanism) as f64 / items as f64)
+                    Some(count_per_item(kind(&row.mechanism?), &row.params))
                 };
                 match (count(crate::Cores::All), count(crate::Cores::One)) {
                     (Some(all), Some(one)) => format!("{} → {}", per_item(all), per_item(one)),
