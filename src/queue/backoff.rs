@@ -17,17 +17,9 @@
 //! - the process may use only one CPU, by its affinity mask or its cgroup quota, as
 //!   [`std::thread::available_parallelism`] reports it once per process ([`one_cpu`]);
 //! - on this queue, recent spin parts kept running out of time without the queue changing
-//!   ([`WaitGauge`]): the other side is not running, whatever the reason (one core, pinned
+//!   ([`SpinGauge`]): the other side is not running, whatever the reason (one core, pinned
 //!   threads, other busy processes). The gauge needs no syscall, so it also sees a change of
 //!   affinity after the one look at the CPUs.
-//!
-//! Yielding pays only while the threads that the core goes to are the queue's own, which soon
-//! wait or hand it back. A yield that gives the core to a thread that never blocks (another
-//! process, a busy thread) comes back only after that thread's whole time slice, milliseconds;
-//! parking instead lets the kernel run the waiter as soon as it is woken. So the yields are
-//! skipped too, and the caller parks at once, while the queue's recent yields were slow
-//! ([`WaitGauge`]; `docs/performance.md`, Y: with two busy threads beside W, the yields made
-//! `threads` twice as slow as `crossbeam`).
 //!
 //! Under loom the phase is compiled out: `is_completed` is always true, so a blocked operation
 //! makes exactly one attempt under the lock and then waits, and the models explore the same
@@ -66,32 +58,10 @@ const YIELDS: u32 = 4;
 #[cfg(not(loom))]
 const SPIN_MISSES_ALLOWED: u32 = 8;
 
-/// While a queue's waiters skip spinning (or yielding), every this many phases one spins (or
-/// yields) anyway, to notice when it pays again (the other side is back on a core of its own).
+/// While a queue's waiters skip spinning, every this many phases one spins anyway, to notice
+/// when spinning pays again (the other side is back on a core of its own).
 #[cfg(not(loom))]
 const PROBE_EVERY: u32 = 8;
-
-/// A yield that kept the caller off its core this long handed the core to a thread that ran
-/// out a whole time slice: a thread that never blocks, not one of the queue's, which would
-/// have handed it back at its next wait. The kernel's slices are milliseconds (Linux's EEVDF
-/// grants at least 0.75 ms, enforced at the next tick; 2–4 ms were measured here), while a
-/// yield among the queue's own threads returns in microseconds, or under 0.5 ms for 99% of the
-/// yields with a hundred of them on one core (docs/performance.md, Y). A property of the
-/// scheduler, not of the CPU's speed.
-#[cfg(not(loom))]
-const SLOW_YIELD: Duration = Duration::from_millis(1);
-
-/// While a queue's waiters skip yielding, every this many phases one yields anyway. Rarer than
-/// the spin's probe: a slow yield costs a whole time slice, milliseconds, where a spin part
-/// that misses costs [`SPIN_FOR`].
-#[cfg(not(loom))]
-const YIELD_PROBE_EVERY: u32 = 64;
-
-/// The most trust the queue's yields can earn: each quick yield adds one, up to this, and one
-/// slow yield takes it all. A slow yield costs a time slice, milliseconds, and a quick one
-/// saves a park and a wakeup, microseconds, so one slow yield outweighs hundreds of quick ones.
-#[cfg(not(loom))]
-const YIELD_TRUST: u32 = 8;
 
 /// Whether this process may use only one CPU, looked at once per process: the look costs tens
 /// of microseconds (std reads the cgroup's quota files), far too much for every wait, while a
@@ -99,50 +69,38 @@ const YIELD_TRUST: u32 = 8;
 ///
 /// Taken at the first wait that would spin, so a process that narrows its affinity later (the
 /// bench's one-core lanes pin the harness thread in-process) keeps the first answer; for those
-/// the [`WaitGauge`] still stops the spinning, from what the spins achieve.
+/// the [`SpinGauge`] still stops the spinning, from what the spins achieve.
 #[cfg(not(loom))]
 fn one_cpu() -> bool {
     static ONE_CPU: OnceLock<bool> = OnceLock::new();
     *ONE_CPU.get_or_init(|| std::thread::available_parallelism().is_ok_and(|cpus| cpus.get() == 1))
 }
 
-/// What a queue has learnt about whether its waiters' spinning and yielding pay: two trusts,
-/// one per part of the phase, each in one word. At zero trust, waiters skip that part, but one
-/// phase in [`PROBE_EVERY`] tries it anyway to see whether it pays again.
+/// What a queue has learnt about whether its waiters' spinning pays: a trust that each spin
+/// part ending in time for the queue's change restores to [`SPIN_MISSES_ALLOWED`] and each one
+/// that runs out of time lowers by one. At zero, waiters skip the spin part (and yield at once),
+/// but one phase in [`PROBE_EVERY`] spins anyway to see whether it pays again.
 ///
-/// - The spin part: each spin part that ends in time for the queue's change restores the trust
-///   to [`SPIN_MISSES_ALLOWED`], and each one that runs out of time lowers it by one.
-/// - The yields: each yield that gives the core back quickly adds one, up to [`YIELD_TRUST`];
-///   one [`SLOW_YIELD`] takes it all. A slow yield gave the core to a thread that does not
-///   block (another process, a busy thread), which then ran out its whole time slice; parking
-///   instead lets the kernel run the waiter as soon as it is woken. Its probe comes every
-///   [`YIELD_PROBE_EVERY`] phases.
-///
-/// Each word is read and written with relaxed loads and stores rather than read-modify-writes,
-/// so that a hundred waiters do not serialize on it: a lost update only shifts one decision
-/// about how to wait, never what the queue does.
+/// One word, read and written with relaxed loads and stores rather than read-modify-writes, so
+/// that a hundred waiters do not serialize on it: a lost update only shifts one decision about
+/// how to wait, never what the queue does.
 #[derive(Debug)]
-pub(crate) struct WaitGauge {
+pub(crate) struct SpinGauge {
     #[cfg(not(loom))]
-    spin: AtomicU32,
-    #[cfg(not(loom))]
-    yields: AtomicU32,
+    state: AtomicU32,
 }
 
-impl Default for WaitGauge {
-    /// Starts trusting both parts fully, as the phase behaved before the gauge existed.
+impl Default for SpinGauge {
+    /// Starts trusting the spin fully, as the phase behaved before the gauge existed.
     fn default() -> Self {
         Self {
             #[cfg(not(loom))]
-            spin: AtomicU32::new(GaugeState::trusting(SPIN_MISSES_ALLOWED).pack()),
-            #[cfg(not(loom))]
-            yields: AtomicU32::new(GaugeState::trusting(YIELD_TRUST).pack()),
+            state: AtomicU32::new(GaugeState::TRUSTING.pack()),
         }
     }
 }
 
-/// One part's state, unpacked: its trust, and the phases that skipped the part since it last
-/// ran.
+/// The gauge's state, unpacked: its trust, and the phases skipped since the last spin.
 #[cfg(not(loom))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct GaugeState {
@@ -152,9 +110,10 @@ struct GaugeState {
 
 #[cfg(not(loom))]
 impl GaugeState {
-    const fn trusting(trust: u32) -> Self {
-        Self { trust, skipped: 0 }
-    }
+    const TRUSTING: Self = Self {
+        trust: SPIN_MISSES_ALLOWED,
+        skipped: 0,
+    };
 
     fn pack(self) -> u32 {
         self.trust | self.skipped << 16
@@ -167,13 +126,12 @@ impl GaugeState {
         }
     }
 
-    /// Whether the next phase runs the part: while trusted, or as the probe after
-    /// `probe_every - 1` skips.
-    fn runs(self, probe_every: u32) -> bool {
-        self.trust > 0 || self.skipped + 1 >= probe_every
+    /// Whether the next phase spins: while trusted, or as the probe after enough skips.
+    fn spins(self) -> bool {
+        self.trust > 0 || self.skipped + 1 >= PROBE_EVERY
     }
 
-    /// After a phase that skipped the part.
+    /// After a phase that skipped its spin part.
     fn skipped(self) -> Self {
         Self {
             skipped: self.skipped + 1,
@@ -192,59 +150,31 @@ impl GaugeState {
             skipped: 0,
         }
     }
-
-    /// After a yield that gave the core back quickly, or only after [`SLOW_YIELD`].
-    fn yielded(self, quick: bool) -> Self {
-        Self {
-            trust: if quick {
-                (self.trust + 1).min(YIELD_TRUST)
-            } else {
-                0
-            },
-            skipped: 0,
-        }
-    }
 }
 
 #[cfg(not(loom))]
-impl WaitGauge {
-    fn load(word: &AtomicU32) -> GaugeState {
-        GaugeState::unpack(word.load(Ordering::Relaxed))
+impl SpinGauge {
+    fn load(&self) -> GaugeState {
+        GaugeState::unpack(self.state.load(Ordering::Relaxed))
     }
 
-    fn store(word: &AtomicU32, state: GaugeState) {
-        word.store(state.pack(), Ordering::Relaxed);
+    fn store(&self, state: GaugeState) {
+        self.state.store(state.pack(), Ordering::Relaxed);
     }
 
-    /// Whether a part starting now should run; a part told not to counts as skipped.
-    fn start(word: &AtomicU32, probe_every: u32) -> bool {
-        let state = Self::load(word);
-        if state.runs(probe_every) {
+    /// Whether a phase starting now should spin; a phase told not to counts as skipped.
+    fn start_phase(&self) -> bool {
+        let state = self.load();
+        if state.spins() {
             return true;
         }
-        Self::store(word, state.skipped());
+        self.store(state.skipped());
         false
-    }
-
-    /// Whether a phase starting now should spin.
-    fn start_spin(&self) -> bool {
-        Self::start(&self.spin, PROBE_EVERY)
-    }
-
-    /// Whether a phase that is done spinning should yield, rather than have its caller park.
-    fn start_yields(&self) -> bool {
-        Self::start(&self.yields, YIELD_PROBE_EVERY)
     }
 
     /// Records how a spin part ended.
     fn spin_ended(&self, paid: bool) {
-        Self::store(&self.spin, Self::load(&self.spin).spun(paid));
-    }
-
-    /// Records how long a yield kept the caller off its core.
-    fn yield_ended(&self, off_core: Duration) {
-        let quick = off_core < SLOW_YIELD;
-        Self::store(&self.yields, Self::load(&self.yields).yielded(quick));
+        self.store(self.load().spun(paid));
     }
 }
 
@@ -258,12 +188,12 @@ enum Stage {
     Unstarted,
     /// Spinning since this instant.
     Spinning(Instant),
-    /// Yielding, after spinning or instead of it; the clock as the last yield began or ended.
-    Yielding(Instant),
+    /// Yielding, after spinning or instead of it.
+    Yielding,
 }
 
 /// A bounded spin-then-yield phase: spins for [`SPIN_FOR`] by the clock, then yields
-/// [`YIELDS`] times. Either part is skipped where it cannot pay (module docs).
+/// [`YIELDS`] times. The spin part is skipped where it cannot pay (module docs).
 #[derive(Debug, Default)]
 pub(crate) struct Backoff {
     /// Where the phase is; the clock is read only once a thread has to wait, so the
@@ -300,16 +230,15 @@ impl Backoff {
     /// Spins or yields, a burst or a yield at a time, until `ready` says the operation may now
     /// succeed or the phase is over. Called without the lock, so that waiting threads leave it
     /// free for the threads that make progress. `gauge` is the queue's record of whether
-    /// spinning and yielding pay; the phase reads it as each part starts and tells it how the
-    /// part went.
+    /// spinning pays; the phase reads it when it starts and tells it how its spin part ended.
     #[cfg(not(loom))]
-    pub(crate) fn snooze_until(&mut self, gauge: &WaitGauge, ready: impl Fn() -> bool) {
+    pub(crate) fn snooze_until(&mut self, gauge: &SpinGauge, ready: impl Fn() -> bool) {
         if self.stage == Stage::Unstarted {
-            if !one_cpu() && gauge.start_spin() {
-                self.stage = Stage::Spinning(Instant::now());
+            self.stage = if !one_cpu() && gauge.start_phase() {
+                Stage::Spinning(Instant::now())
             } else {
-                self.start_yielding(gauge);
-            }
+                Stage::Yielding
+            };
         }
         while !self.is_completed() {
             match self.stage {
@@ -327,24 +256,13 @@ impl Backoff {
                     }
                     if started.elapsed() >= SPIN_FOR {
                         self.tell(gauge, false);
-                        self.start_yielding(gauge);
+                        self.stage = Stage::Yielding;
                     }
                     continue;
                 }
-                Stage::Yielding(yielded_at) => {
+                Stage::Yielding | Stage::Unstarted => {
                     std::thread::yield_now();
-                    // One clock read per yield, tens of nanoseconds against the yield's
-                    // syscall; the time between yields is a look at the hint, too short to
-                    // matter.
-                    let now = Instant::now();
-                    gauge.yield_ended(now - yielded_at);
-                    self.stage = Stage::Yielding(now);
                     self.yields += 1;
-                }
-                // Set above; should a phase ever get here unstarted, it starts on its yields.
-                Stage::Unstarted => {
-                    self.start_yielding(gauge);
-                    continue;
                 }
             }
             if ready() {
@@ -353,19 +271,9 @@ impl Backoff {
         }
     }
 
-    /// Moves on to the yields, or, where the gauge says they stopped paying, ends the phase so
-    /// that the caller parks.
-    #[cfg(not(loom))]
-    fn start_yielding(&mut self, gauge: &WaitGauge) {
-        self.stage = Stage::Yielding(Instant::now());
-        if !gauge.start_yields() {
-            self.yields = YIELDS;
-        }
-    }
-
     /// Tells the gauge how the spin part ended, once per phase.
     #[cfg(not(loom))]
-    fn tell(&mut self, gauge: &WaitGauge, paid: bool) {
+    fn tell(&mut self, gauge: &SpinGauge, paid: bool) {
         if !self.gauge_told {
             self.gauge_told = true;
             gauge.spin_ended(paid);
@@ -374,7 +282,7 @@ impl Backoff {
 
     /// Under loom the phase is always over, so there is nothing to wait for.
     #[cfg(loom)]
-    pub(crate) fn snooze_until(&mut self, _gauge: &WaitGauge, _ready: impl Fn() -> bool) {}
+    pub(crate) fn snooze_until(&mut self, _gauge: &SpinGauge, _ready: impl Fn() -> bool) {}
 }
 
 /// The queue's length as of the last `put` or `get`, readable without the lock.
@@ -414,13 +322,13 @@ mod tests {
     use std::time::Instant;
 
     use super::{
-        Backoff, GaugeState, LenHint, PROBE_EVERY, SLOW_YIELD, SPIN_FOR, SPIN_MISSES_ALLOWED,
-        Stage, WaitGauge, YIELD_PROBE_EVERY, YIELD_TRUST, YIELDS, one_cpu,
+        Backoff, GaugeState, LenHint, PROBE_EVERY, SPIN_FOR, SPIN_MISSES_ALLOWED, SpinGauge, Stage,
+        YIELDS, one_cpu,
     };
 
     #[test]
     fn the_phase_ends_on_its_own_when_nothing_changes() {
-        let gauge = WaitGauge::default();
+        let gauge = SpinGauge::default();
         let mut backoff = Backoff::new();
         assert!(!backoff.is_completed());
         let before = Instant::now();
@@ -433,7 +341,7 @@ mod tests {
                 "the spin phase lasts its time, however fast a spin is"
             );
             assert_eq!(
-                WaitGauge::load(&gauge.spin).trust,
+                gauge.load().trust,
                 SPIN_MISSES_ALLOWED - 1,
                 "a spin part that ran out of time"
             );
@@ -443,7 +351,7 @@ mod tests {
     #[test]
     fn the_phase_stops_as_soon_as_the_operation_may_succeed() {
         let hint = LenHint::default();
-        let gauge = WaitGauge::default();
+        let gauge = SpinGauge::default();
         let mut backoff = Backoff::new();
         hint.set(1);
         backoff.snooze_until(&gauge, || hint.get() > 0);
@@ -456,101 +364,33 @@ mod tests {
         assert!(!backoff.is_completed());
     }
 
-    /// A gauge that trusts no spinning: every phase skips its spin part, so it yields at once.
+    /// A gauge that trusts nothing: every phase skips its spin part, so it yields at once.
     #[test]
     fn a_distrusted_queue_yields_without_spinning() {
-        let gauge = WaitGauge::default();
-        WaitGauge::store(&gauge.spin, GaugeState::trusting(0));
+        let gauge = SpinGauge::default();
+        gauge.store(GaugeState {
+            trust: 0,
+            skipped: 0,
+        });
         let mut backoff = Backoff::new();
         backoff.snooze_until(&gauge, || false);
         assert_eq!((backoff.burst_shift, backoff.yields), (0, YIELDS));
-        assert!(matches!(backoff.stage, Stage::Yielding(_)));
-        assert_eq!(
-            WaitGauge::load(&gauge.spin).skipped,
-            1,
-            "counted towards the next probe"
-        );
-    }
-
-    /// A gauge that trusts neither part: the phase is over at once, without a spin or a yield,
-    /// so the caller parks.
-    #[test]
-    fn a_queue_whose_yields_were_slow_parks_at_once() {
-        let gauge = WaitGauge::default();
-        WaitGauge::store(&gauge.spin, GaugeState::trusting(0));
-        WaitGauge::store(&gauge.yields, GaugeState::trusting(0));
-        let mut backoff = Backoff::new();
-        assert!(!backoff.is_completed());
-        backoff.snooze_until(&gauge, || false);
-        assert!(backoff.is_completed(), "the caller parks next");
-        assert_eq!(backoff.burst_shift, 0, "no spin");
-        assert_eq!(
-            WaitGauge::load(&gauge.yields),
-            GaugeState {
-                trust: 0,
-                skipped: 1
-            },
-            "no yield either: the skip is counted towards the next probe"
-        );
-    }
-
-    /// How long a yield kept the caller off its core decides what the gauge learns from it.
-    #[test]
-    fn the_gauge_judges_a_yield_by_its_time_off_the_core() {
-        let gauge = WaitGauge::default();
-        gauge.yield_ended(SLOW_YIELD / 100);
-        assert_eq!(
-            WaitGauge::load(&gauge.yields),
-            GaugeState::trusting(YIELD_TRUST),
-            "a quick yield keeps full trust"
-        );
-        gauge.yield_ended(SLOW_YIELD);
-        assert_eq!(
-            WaitGauge::load(&gauge.yields).trust,
-            0,
-            "a slow one ends it"
-        );
-        gauge.yield_ended(SLOW_YIELD / 100);
-        assert_eq!(
-            WaitGauge::load(&gauge.yields).trust,
-            1,
-            "a quick one earns one back"
-        );
-    }
-
-    /// The yields' rule, step by step: one slow yield uses up the trust; then phases park
-    /// without yielding, with one probe in `YIELD_PROBE_EVERY`; a quick probe gives back one
-    /// unit of trust, and quick yields build it back one at a time.
-    #[test]
-    fn a_slow_yield_stops_the_yields_until_a_quick_probe() {
-        let state = GaugeState::trusting(YIELD_TRUST).yielded(false);
-        assert_eq!(state.trust, 0);
-        let mut state = state;
-        for _ in 0..YIELD_PROBE_EVERY - 1 {
-            assert!(!state.runs(YIELD_PROBE_EVERY));
-            state = state.skipped();
-        }
-        assert!(state.runs(YIELD_PROBE_EVERY), "the probe");
-        let mut state = state.yielded(true);
-        assert_eq!(state, GaugeState::trusting(1));
-        for _ in 0..2 * YIELD_TRUST {
-            state = state.yielded(true);
-        }
-        assert_eq!(state, GaugeState::trusting(YIELD_TRUST), "capped");
+        assert_eq!(backoff.stage, Stage::Yielding);
+        assert_eq!(gauge.load().skipped, 1, "counted towards the next probe");
     }
 
     /// Told twice in one phase (paid, then retried and ran out), the gauge hears only the first.
     #[test]
     fn a_phase_tells_the_gauge_once() {
-        let gauge = WaitGauge::default();
-        WaitGauge::store(&gauge.spin, GaugeState::trusting(1));
+        let gauge = SpinGauge::default();
+        gauge.store(GaugeState {
+            trust: 1,
+            skipped: 0,
+        });
         let mut backoff = Backoff::new();
         backoff.tell(&gauge, true);
         backoff.tell(&gauge, false);
-        assert_eq!(
-            WaitGauge::load(&gauge.spin),
-            GaugeState::trusting(SPIN_MISSES_ALLOWED)
-        );
+        assert_eq!(gauge.load(), GaugeState::TRUSTING);
     }
 
     /// The gauge's rule, step by step: misses in a row use up the trust, then phases skip the
@@ -558,18 +398,18 @@ mod tests {
     /// that misses keeps skipping.
     #[test]
     fn the_gauge_stops_spinning_after_misses_and_probes_to_resume() {
-        let mut state = GaugeState::trusting(SPIN_MISSES_ALLOWED);
+        let mut state = GaugeState::TRUSTING;
         for _ in 0..SPIN_MISSES_ALLOWED {
-            assert!(state.runs(PROBE_EVERY));
+            assert!(state.spins());
             state = state.spun(false);
         }
         assert_eq!(state.trust, 0);
         for round in 0..2 {
             for _ in 0..PROBE_EVERY - 1 {
-                assert!(!state.runs(PROBE_EVERY), "skipping, round {round}");
+                assert!(!state.spins(), "skipping, round {round}");
                 state = state.skipped();
             }
-            assert!(state.runs(PROBE_EVERY), "the probe, round {round}");
+            assert!(state.spins(), "the probe, round {round}");
             state = state.spun(false);
             assert_eq!(
                 state,
@@ -583,33 +423,29 @@ mod tests {
         for _ in 0..PROBE_EVERY - 1 {
             state = state.skipped();
         }
-        assert!(state.runs(PROBE_EVERY));
-        assert_eq!(
-            state.spun(true),
-            GaugeState::trusting(SPIN_MISSES_ALLOWED),
-            "a probe that pays"
-        );
+        assert!(state.spins());
+        assert_eq!(state.spun(true), GaugeState::TRUSTING, "a probe that pays");
     }
 
     /// One paying spin part in every `SPIN_MISSES_ALLOWED` keeps the spinning on: spinning
     /// stops only where it almost never pays.
     #[test]
     fn occasional_success_keeps_the_gauge_trusting() {
-        let mut state = GaugeState::trusting(SPIN_MISSES_ALLOWED);
+        let mut state = GaugeState::TRUSTING;
         for _ in 0..100 {
             for _ in 0..SPIN_MISSES_ALLOWED - 1 {
                 state = state.spun(false);
             }
-            assert!(state.runs(PROBE_EVERY));
+            assert!(state.spins());
             state = state.spun(true);
         }
-        assert_eq!(state, GaugeState::trusting(SPIN_MISSES_ALLOWED));
+        assert_eq!(state, GaugeState::TRUSTING);
     }
 
     #[test]
     fn the_gauge_packs_into_one_word() {
         for state in [
-            GaugeState::trusting(SPIN_MISSES_ALLOWED),
+            GaugeState::TRUSTING,
             GaugeState {
                 trust: 0,
                 skipped: PROBE_EVERY - 1,

@@ -33,7 +33,7 @@
 use std::fmt;
 use std::num::NonZeroUsize;
 
-use super::backoff::{Backoff, LenHint, WaitGauge};
+use super::backoff::{Backoff, LenHint, SpinGauge};
 use super::buffer::Buffer;
 use super::error::{GetError, PutError, TryGetError, TryPutError};
 use super::futile;
@@ -69,8 +69,8 @@ pub struct BlockingQueue<T> {
     not_empty: Condvar,
     not_full: Condvar,
     len_hint: LenHint,
-    /// Whether waiters' spinning and yielding have been paying on this queue.
-    spin_gauge: WaitGauge,
+    /// Whether waiters' spinning has been paying on this queue (`backoff`'s `SpinGauge`).
+    spin_gauge: SpinGauge,
 }
 
 struct State<T> {
@@ -100,7 +100,7 @@ impl<T> BlockingQueue<T> {
             not_empty: Condvar::new(),
             not_full: Condvar::new(),
             len_hint: LenHint::default(),
-            spin_gauge: WaitGauge::default(),
+            spin_gauge: SpinGauge::default(),
         }
     }
 
