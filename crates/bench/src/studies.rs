@@ -38,6 +38,9 @@ pub struct Studies {
     pub ablation: Option<SweepResults>,
     /// Ours and the Python references on one core and on all.
     pub cores: Option<SweepResults>,
+    /// Ours on threads and `tasks-mt`, on one core and on all, each idle and beside busy
+    /// threads.
+    pub load: Option<SweepResults>,
     /// `python-threads` at three GIL switch intervals.
     pub gil: Option<SweepResults>,
     /// numProdsCons from 50 to 500, with the steps the main sweep leaves out.
@@ -69,6 +72,7 @@ impl Studies {
         [
             ("spawn-order", &self.ablation),
             ("cores", &self.cores),
+            ("load", &self.load),
             ("gil", &self.gil),
             ("growth", &self.growth),
         ]
@@ -86,6 +90,7 @@ impl Studies {
         Ok(Self {
             ablation: run(spawn_ablation(main))?,
             cores: run(core_scaling(main))?,
+            load: run(busy_machine(main))?,
             gil: run(gil_switch_interval(main))?,
             growth: run(prods_cons_growth(main))?,
             per_op: measure_per_op(PER_OP_PAIRS, main.runs, has_python(main))?,
@@ -141,6 +146,35 @@ fn core_scaling(main: &Sweep) -> Option<Sweep> {
         })
         .to_vec();
     side_sweep(main, contenders, prods_cons, capacities, variants)
+}
+
+/// How many busy threads the busy-machine study runs beside each run: as many as the project's
+/// machine has cores, so that on all cores every core has one, and pinned to one core that core
+/// has two.
+const BUSY_THREADS: usize = 2;
+
+/// `threads`, `crossbeam` and `tasks-mt` at the assignment's cell, on one core and on all,
+/// each idle and with [`BUSY_THREADS`] busy threads beside every run: whether a waiter's
+/// spinning and yielding cost where the other side cannot run, or where the core goes to a
+/// thread that never blocks.
+fn busy_machine(main: &Sweep) -> Option<Sweep> {
+    let contenders = kept(main, [OURS[0], OURS[1], OURS[3]]);
+    let focus = nearest(&main.prods_cons, FOCUS_PRODS_CONS)?;
+    let capacities: Vec<usize> = [10]
+        .into_iter()
+        .filter(|capacity| main.capacities.contains(capacity))
+        .collect();
+    let variants = [Cores::All, Cores::One]
+        .into_iter()
+        .flat_map(|cores| {
+            [0, BUSY_THREADS].map(|load| Variant {
+                cores,
+                load,
+                ..Variant::default()
+            })
+        })
+        .collect();
+    side_sweep(main, contenders, vec![focus], capacities, variants)
 }
 
 /// `python-threads` with the GIL handed over every 0.5 ms, every 5 ms (the default) and every

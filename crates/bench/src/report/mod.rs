@@ -202,6 +202,7 @@ impl Report<'_> {
         regimes::write(&mut out, self.main);
         studies::write_ablation(&mut out, self.studies);
         studies::write_cores(&mut out, self.studies);
+        studies::write_load(&mut out, self.studies);
         interventions::write(&mut out, self.studies);
         self.focus_table(&mut out);
         self.noise(&mut out);
@@ -473,7 +474,7 @@ pub fn revision() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Summary, Variant};
+    use crate::{Cores, Summary, Variant};
     use prodcons::Params;
 
     fn row(contender: Contender, p: usize, c: usize, measured: Result<&[u64], &str>) -> Row {
@@ -625,6 +626,62 @@ mod tests {
             "- Outliers, fast (a run under a third of its cell's median): `threads` on pc(10, 1, 0)."
         ));
         assert!(!report.to_lowercase().contains("bimodal"));
+    }
+
+    /// The busy-machine study: one row per contender and lane, each against `crossbeam` in the
+    /// same lane, never against another lane.
+    #[test]
+    fn the_busy_machine_compares_each_lane_with_crossbeam_in_that_lane() {
+        let crossbeam = CROSSBEAM;
+        let lanes = [
+            (Cores::All, 0),
+            (Cores::All, 2),
+            (Cores::One, 0),
+            (Cores::One, 2),
+        ];
+        let variants: Vec<Variant> = lanes
+            .iter()
+            .map(|&(cores, load)| Variant {
+                cores,
+                load,
+                ..Variant::default()
+            })
+            .collect();
+        let mut rows = Vec::new();
+        for (lane, &variant) in variants.iter().enumerate() {
+            // threads takes 2, 3, 4, 5 times crossbeam's 10 ms in the four lanes.
+            let slower = 10 * (lane as u64 + 2);
+            for (contender, ms) in [(THREADS, slower), (crossbeam, 10)] {
+                let times: &[u64] = &[ms, ms, ms];
+                rows.push(Row {
+                    variant,
+                    ..row(contender, 50, 10, Ok(times))
+                });
+            }
+        }
+        let studies = Studies {
+            load: Some(SweepResults {
+                num_iters: 10,
+                prods_cons: vec![50],
+                capacities: vec![10],
+                contenders: vec![THREADS, crossbeam],
+                variants,
+                rows,
+            }),
+            ..Studies::default()
+        };
+        let mut out = String::new();
+        studies::write_load(&mut out, &studies);
+        for line in [
+            "| `threads` | pc(10, 50, 10) | all cores | 0 | 20 ms | 2.00 [2.00, 2.00] | - | - |",
+            "| `threads` | pc(10, 50, 10) | all cores | 2 | 30 ms | 3.00 [3.00, 3.00] | - | - |",
+            "| `threads` | pc(10, 50, 10) | 1 core | 0 | 40 ms | 4.00 [4.00, 4.00] | - | - |",
+            "| `threads` | pc(10, 50, 10) | 1 core | 2 | 50 ms | 5.00 [5.00, 5.00] | - | - |",
+            "| `crossbeam` | pc(10, 50, 10) | 1 core | 2 | 10 ms | - | - | - |",
+        ] {
+            assert!(out.contains(line), "{line} missing from\n{out}");
+        }
+        assert_eq!(out.matches("\n| `").count(), 8, "{out}");
     }
 
     #[test]

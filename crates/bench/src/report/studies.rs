@@ -1,4 +1,5 @@
-//! The side studies in the report: the spawn-order ablation and the core-scaling runs.
+//! The side studies in the report: the spawn-order ablation, the core-scaling runs and the
+//! busy machine.
 
 use std::fmt::Write as _;
 
@@ -230,6 +231,66 @@ pub(crate) fn write_cores(out: &mut String, studies: &Studies) {
                 switches(|m| m.voluntary_switches),
                 switches(|m| m.involuntary_switches),
             );
+        }
+    }
+    out.push('\n');
+}
+
+/// The thread-based contenders and `tasks-mt` on one core and on all, each idle and beside
+/// busy threads, each against `crossbeam` in the same lane.
+pub(crate) fn write_load(out: &mut String, studies: &Studies) {
+    let Some(load) = &studies.load else {
+        return;
+    };
+    let view = View(load);
+    let crossbeam = super::CROSSBEAM;
+    let _ = write!(
+        out,
+        "## A busy machine\n\nThe assignment's cell on all cores and on one core, each idle and \
+         with busy threads (each a loop that never blocks, at normal priority) started before \
+         every run and stopped after it, on the same cores; all lanes interleaved. Ratio: the \
+         contender's median over `crossbeam`'s in the same lane, with its {WITHIN_ONE_SWEEP}. \
+         A waiter that spins or yields pays only while its counterpart runs on another core; \
+         where a busy thread takes the core it yields, it waits out that thread's whole time \
+         slice, so what a lane costs is how a queue waits, not how many cores it uses. The \
+         switch columns (per item, from each lane's counting run) show how it waited: \
+         voluntary switches are parks, involuntary ones are mostly yields that gave the core \
+         away.\n\n\
+         | contender | cell | cores | busy threads | median | ratio to `crossbeam` [{WITHIN_ONE_SWEEP}] | \
+         voluntary switches/item | involuntary switches/item |\n\
+         |---|---|---|---:|---:|---|---:|---:|\n",
+    );
+    for &variant in &load.variants {
+        for &contender in &load.contenders {
+            for (p, c) in view.cells() {
+                let Some(row) = load.row(contender, variant, p, c) else {
+                    continue;
+                };
+                let Some(summary) = row.summary() else {
+                    continue;
+                };
+                let ratio = load
+                    .row(crossbeam, variant, p, c)
+                    .filter(|_| contender != crossbeam)
+                    .and_then(|base| ratio_interval(&row.times, &base.times))
+                    .map_or_else(|| "-".to_owned(), |interval| interval.shown());
+                let switches = |kind: fn(&Mechanism) -> u64| {
+                    row.mechanism.map_or_else(
+                        || "-".to_owned(),
+                        |mechanism| per_item(count_per_item(kind(&mechanism), &row.params)),
+                    )
+                };
+                let _ = writeln!(
+                    out,
+                    "| `{contender}` | {} | {} | {} | {} | {ratio} | {} | {} |",
+                    view.cell_name(p, c),
+                    variant.cores,
+                    variant.load,
+                    human_seconds(summary.median.as_secs_f64()),
+                    switches(|m| m.voluntary_switches),
+                    switches(|m| m.involuntary_switches),
+                );
+            }
         }
     }
     out.push('\n');
