@@ -254,8 +254,9 @@ pub(crate) fn write_load(out: &mut String, studies: &Studies) {
          where a busy thread takes the core it yields, it waits out that thread's whole time \
          slice, so what a lane costs is how a queue waits, not how many cores it uses. The \
          switch columns (per item, from each lane's counting run) show how it waited: \
-         voluntary switches are parks, involuntary ones are mostly yields that gave the core \
-         away.\n\n\
+         voluntary switches are parks; involuntary ones are preemptions and the yields that \
+         gave the core away (a thread that yields stays runnable, so Linux counts its switch \
+         as involuntary).\n\n\
          | contender | cell | cores | busy threads | median | ratio to `crossbeam` [{WITHIN_ONE_SWEEP}] | \
          voluntary switches/item | involuntary switches/item |\n\
          |---|---|---|---:|---:|---|---:|---:|\n",
