@@ -11,6 +11,16 @@ counters added and nothing else changed (same locks, same notify calls, same `_w
 cancellation handling): `Queue.put` and `Queue.get` of `Lib/queue.py` (block=True,
 timeout=None) and `Queue.put` and `Queue.get` of `Lib/asyncio/queues.py`. They must follow the
 interpreter the harness runs: on another CPython, compare them with that version's files.
+
+Tracing mode (`--trace FILE`) runs the same counting queues with a `TraceRecorder` attached:
+each put or get that had to wait becomes a span from its call to its return, and each wakeup
+inside those loops an instant, marked futile where the counter above counts a futile wakeup,
+so the trace and the counts agree by construction. The file is Chrome trace-event JSON with the
+same event names, track ids and fields as `prodcons run --trace` (crates/bench/src/trace.rs), so
+the two open side by side in Perfetto. A recorder in these loops was chosen over viztracer: it
+records exactly the waits and wakeups the counters count, in the interpreter's own queue
+loops, at two clock reads per wait and one per wakeup, where viztracer would trace every Python
+call of the run (and is not installed here).
 """
 
 import asyncio
@@ -18,6 +28,8 @@ import json
 import queue
 import resource
 import sys
+import threading
+from time import perf_counter_ns
 
 from handoff_queue import HandoffQueue
 
@@ -28,6 +40,9 @@ if sys.version_info[:2] != (3, 11):
 
 
 class _Counts:
+    # The recorder of a tracing run, or None: set on the class by the script's --trace mode.
+    trace = None
+
     def _start_counting(self):
         self.put_waits = 0
         self.get_waits = 0
@@ -67,33 +82,53 @@ class CountingQueue(_Counts, queue.Queue):
     def put(self, item, block=True, timeout=None):
         if not block or timeout is not None:
             return super().put(item, block, timeout)  # Never called by the assignment's program.
-        # CPython 3.11 Lib/queue.py, Queue.put, block=True and timeout=None, plus counters.
+        # CPython 3.11 Lib/queue.py, Queue.put, block=True and timeout=None, plus counters
+        # and, when tracing, the times of the call, of each wakeup and of the return.
+        trace = self.trace
+        called = perf_counter_ns() if trace else 0
+        waited, wakeups = False, []
         with self.not_full:
             if self.maxsize > 0:
                 if self._qsize() >= self.maxsize:
                     self.put_waits += 1
+                    waited = True
                 while self._qsize() >= self.maxsize:
                     self.not_full.wait()
-                    if self._qsize() >= self.maxsize:
+                    futile = self._qsize() >= self.maxsize
+                    if futile:
                         self.futile_wakeups += 1
+                    if trace:
+                        wakeups.append((perf_counter_ns(), futile))
             self._put(item)
             self.unfinished_tasks += 1
             self.not_empty.notify()
+        if waited and trace:
+            trace.wait("producer", called, perf_counter_ns(), wakeups)
 
     def get(self, block=True, timeout=None):
         if not block or timeout is not None:
             return super().get(block, timeout)  # Never called by the assignment's program.
-        # CPython 3.11 Lib/queue.py, Queue.get, block=True and timeout=None, plus counters.
+        # CPython 3.11 Lib/queue.py, Queue.get, block=True and timeout=None, plus counters
+        # and, when tracing, times as in put.
+        trace = self.trace
+        called = perf_counter_ns() if trace else 0
+        waited, wakeups = False, []
         with self.not_empty:
             if not self._qsize():
                 self.get_waits += 1
+                waited = True
             while not self._qsize():
                 self.not_empty.wait()
-                if not self._qsize():
+                futile = not self._qsize()
+                if futile:
                     self.futile_wakeups += 1
+                if trace:
+                    wakeups.append((perf_counter_ns(), futile))
             item = self._get()
             self.not_full.notify()
-            return item
+        if waited and trace:
+            trace.wait("consumer", called, perf_counter_ns(), wakeups)
+        return item
 
 
 class CountingAsyncQueue(_Counts, asyncio.Queue):
@@ -107,8 +142,12 @@ class CountingAsyncQueue(_Counts, asyncio.Queue):
         self._start_counting()
 
     async def put(self, item):
-        # CPython 3.11 Lib/asyncio/queues.py, Queue.put, plus counters.
-        if self.full():
+        # CPython 3.11 Lib/asyncio/queues.py, Queue.put, plus counters and, when tracing,
+        # the times of the call, of each wakeup (the task resumed) and of the return.
+        trace = self.trace
+        called = perf_counter_ns() if trace else 0
+        waited, wakeups = self.full(), []
+        if waited:
             self.put_waits += 1
         while self.full():
             putter = self._get_loop().create_future()
@@ -129,13 +168,23 @@ class CountingAsyncQueue(_Counts, asyncio.Queue):
                     # the call.  Wake up the next in line.
                     self._wakeup_next(self._putters)
                 raise
-            if self.full():
+            futile = self.full()
+            if futile:
                 self.futile_wakeups += 1
-        return self.put_nowait(item)
+            if trace:
+                wakeups.append((perf_counter_ns(), futile))
+        result = self.put_nowait(item)
+        if waited and trace:
+            trace.wait("producer", called, perf_counter_ns(), wakeups)
+        return result
 
     async def get(self):
-        # CPython 3.11 Lib/asyncio/queues.py, Queue.get, plus counters.
-        if self.empty():
+        # CPython 3.11 Lib/asyncio/queues.py, Queue.get, plus counters and, when tracing,
+        # times as in put.
+        trace = self.trace
+        called = perf_counter_ns() if trace else 0
+        waited, wakeups = self.empty(), []
+        if waited:
             self.get_waits += 1
         while self.empty():
             getter = self._get_loop().create_future()
@@ -156,9 +205,15 @@ class CountingAsyncQueue(_Counts, asyncio.Queue):
                     # the call.  Wake up the next in line.
                     self._wakeup_next(self._getters)
                 raise
-            if self.empty():
+            futile = self.empty()
+            if futile:
                 self.futile_wakeups += 1
-        return self.get_nowait()
+            if trace:
+                wakeups.append((perf_counter_ns(), futile))
+        item = self.get_nowait()
+        if waited and trace:
+            trace.wait("consumer", called, perf_counter_ns(), wakeups)
+        return item
 
 
 class CountingHandoffQueue(_Counts, HandoffQueue):
@@ -172,15 +227,30 @@ class CountingHandoffQueue(_Counts, HandoffQueue):
         super().__init__(maxsize)
         self._start_counting()
 
+    # A waiter here wakes once, already done: its one wakeup, when it resumes, is never futile.
+
     async def put(self, item):
-        if self.full():
+        trace = self.trace
+        called = perf_counter_ns() if trace else 0
+        waited = self.full()
+        if waited:
             self.put_waits += 1
         await super().put(item)
+        if waited and trace:
+            now = perf_counter_ns()
+            trace.wait("producer", called, now, [(now, False)])
 
     async def get(self):
-        if self.empty():
+        trace = self.trace
+        called = perf_counter_ns() if trace else 0
+        waited = self.empty()
+        if waited:
             self.get_waits += 1
-        return await super().get()
+        item = await super().get()
+        if waited and trace:
+            now = perf_counter_ns()
+            trace.wait("consumer", called, now, [(now, False)])
+        return item
 
 
 def peak_rss_bytes(usage):
@@ -213,3 +283,147 @@ class Usage:
             peak_rss_bytes=peak_rss_bytes(after),
         )
         print("counts=" + json.dumps(counts, sort_keys=True))
+
+
+def role_named_threads():
+    """A threading.Thread whose name is its target's and its rank among that target's threads,
+    `producer-3`, so that a trace can tell whose track an event belongs on. Only the name
+    changes; the tracing mode puts it in place of the program's Thread."""
+    made = {}
+
+    class RoleNamedThread(threading.Thread):
+        def __init__(self, *args, target=None, **kwargs):
+            role = getattr(target, "__name__", "thread")
+            index = made.get(role, 0)
+            made[role] = index + 1
+            super().__init__(*args, target=target, name=f"{role}-{index}", **kwargs)
+
+    return RoleNamedThread
+
+
+def role_named_create_task():
+    """asyncio.create_task that names each task after its coroutine and its rank among them,
+    as role_named_threads does for threads."""
+    made = {}
+
+    def create_task(coro):
+        role = getattr(coro, "__name__", "task")
+        index = made.get(role, 0)
+        made[role] = index + 1
+        return asyncio.create_task(coro, name=f"{role}-{index}")
+
+    return create_task
+
+
+def _cpu_model():
+    try:
+        with open("/proc/cpuinfo") as info:
+            for line in info:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return "unknown"
+
+
+class TraceRecorder:
+    """The waits and wakeups of one run, written as Chrome trace-event JSON in the format of
+    `prodcons run --trace` (crates/bench/src/trace.rs): one track per worker, a `put` or `get`
+    span per wait, a `wakeup` or `futile wakeup` instant per wakeup, times in microseconds."""
+
+    def __init__(self, out, implementation, num_iters, num_prods_cons, capacity, paired, extra):
+        self.out = out
+        self.implementation = implementation
+        self.cell = (num_iters, num_prods_cons, capacity)
+        self.paired = paired
+        self.extra = extra
+        self.waits = []
+        self.start = perf_counter_ns()
+        self.end = self.start
+
+    @staticmethod
+    def _worker():
+        """The running worker's role and index, from the name role_named_* gave it."""
+        try:
+            task = asyncio.current_task()
+        except RuntimeError:
+            task = None
+        name = task.get_name() if task is not None else threading.current_thread().name
+        role, _, index = name.rpartition("-")
+        return role, int(index)
+
+    def wait(self, role, called, returned, wakeups):
+        # A list append is atomic under the GIL, and on an event loop nothing runs meanwhile.
+        self.waits.append((self._worker()[1], role, called, returned, wakeups))
+
+    def finish(self, buffer):
+        self.end = perf_counter_ns()
+        n = self.cell[1]
+        us = lambda ns: (ns - self.start) / 1000  # noqa: E731
+        tid = lambda role, index: 2 + index + (n if role == "consumer" else 0)  # noqa: E731
+        events = [
+            self._meta("process_name", 1, {"name": f"{self.implementation} pc{self.cell}"}),
+            self._meta("thread_name", 1, {"name": "main"}),
+            self._meta("thread_sort_index", 1, {"sort_index": 0}),
+        ]
+        if self.paired:
+            order = [(role, i) for i in range(n) for role in ("producer", "consumer")]
+        else:
+            order = [(role, i) for role in ("producer", "consumer") for i in range(n)]
+        for position, (role, index) in enumerate(order):
+            events.append(self._meta("thread_name", tid(role, index), {"name": f"{role} {index}"}))
+            events.append(self._meta("thread_sort_index", tid(role, index), {"sort_index": position + 1}))
+        events.append({"name": "pc", "cat": "run", "ph": "X", "ts": 0.0, "dur": us(self.end),
+                       "pid": 1, "tid": 1})
+        for index, role, called, returned, wakeups in self.waits:
+            track = tid(role, index)
+            events.append({
+                "name": "put" if role == "producer" else "get", "cat": "wait", "ph": "X",
+                "ts": us(called), "dur": (returned - called) / 1000, "pid": 1, "tid": track,
+                "args": {"wakeups": len(wakeups), "futile_wakeups": sum(f for _, f in wakeups)},
+            })
+            for at, futile in wakeups:
+                events.append({
+                    "name": "futile wakeup" if futile else "wakeup", "cat": "wakeup", "ph": "i",
+                    "s": "t", "ts": us(at), "pid": 1, "tid": track, "args": {"futile": futile},
+                })
+        counts = buffer.counts()
+        other = {
+            "recorder": "python/mechanism_counts.py TraceRecorder: the counting queues' loops "
+                        "with a clock",
+            "implementation": self.implementation,
+            "numIters": self.cell[0],
+            "numProdsCons": n,
+            "capacity": self.cell[2],
+            "spawn_order": "paired" if self.paired else "producers-first",
+            "cpu": _cpu_model(),
+            "clock": "microseconds since the run began",
+            "wakeups": "recorded: each return from the condition variable (threads), each "
+                       "resumption of the waiting task (asyncio)",
+            "counts": counts,
+            "python": sys.version.split()[0],
+            "waits_dropped": 0,
+        }
+        other.update(self.extra)
+        with self.out:
+            self.out.write('{"traceEvents":[')
+            for position, event in enumerate(events):
+                self.out.write(",\n" if position else "\n")
+                self.out.write(json.dumps(event, separators=(",", ":")))
+            self.out.write('\n],"displayTimeUnit":"ms","otherData":')
+            self.out.write(json.dumps(other, separators=(",", ":")))
+            self.out.write("}\n")
+
+    @staticmethod
+    def _meta(name, tid, args):
+        return {"name": name, "ph": "M", "ts": 0.0, "pid": 1, "tid": tid, "args": args}
+
+
+def open_trace(path):
+    """Opens the trace file before the run, so that a path that cannot be written is refused
+    before anything runs; exits with status 2 and a message if it cannot."""
+    try:
+        return open(path, "w")
+    except OSError as error:
+        print(f"error: cannot write the trace file {path}: {error.strerror}", file=sys.stderr)
+        sys.exit(2)

@@ -1,7 +1,7 @@
 """The assignment's coroutine version of pc, timed for `prodcons bench`.
 
 Usage: python3 pc_asyncio.py NUM_ITERS NUM_PRODS_CONS CAPACITY [producers-first|paired] [--count]
-       [--handoff]
+       [--handoff] [--trace FILE]
 
 The algorithm is the assignment's: producer, consumer and pc are coroutines that communicate
 through asyncio.Queue objects; pc creates a task per producer and per consumer, awaits the
@@ -16,6 +16,8 @@ consumer instead of the assignment's order, the second is the harness's counting
 `--handoff` is an intervention, not the assignment's program: the buffer is a HandoffQueue
 (handoff_queue.py), whose waiters are handed their item or slot before they wake, so none wakes
 to find its item taken; the result queue stays an asyncio.Queue. It prints the same lines.
+`--trace FILE` writes a timeline of every wait and wakeup, as in pc_threads.py, naming each task
+after its role (`consumer-0`).
 """
 
 import asyncio
@@ -75,6 +77,18 @@ def main():
     num_iters, num_prods_cons, capacity = (int(arg) for arg in sys.argv[1:4])
     paired = "paired" in sys.argv[4:]
     handoff = "--handoff" in sys.argv[4:]
+    if "--trace" in sys.argv[4:]:
+        from mechanism_counts import (CountingAsyncQueue, CountingHandoffQueue, TraceRecorder,
+                                      open_trace, role_named_create_task)
+        global create_task
+        out = open_trace(sys.argv[sys.argv.index("--trace") + 1])
+        create_task = role_named_create_task()
+        Buffer = CountingHandoffQueue if handoff else CountingAsyncQueue
+        name = "python-asyncio-handoff" if handoff else "python-asyncio"
+        Buffer.trace = TraceRecorder(out, name, num_iters, num_prods_cons, capacity, paired, {})
+        asyncio.run(pc(num_iters, num_prods_cons, capacity, paired, Buffer))
+        Buffer.trace.finish(Buffer.last)
+        return
     if "--count" in sys.argv[4:]:
         from mechanism_counts import CountingAsyncQueue, CountingHandoffQueue, Usage
         Buffer = CountingHandoffQueue if handoff else CountingAsyncQueue

@@ -1,7 +1,7 @@
 """The assignment's threading version of pc, timed for `prodcons bench`.
 
 Usage: python3 pc_threads.py NUM_ITERS NUM_PRODS_CONS CAPACITY [producers-first|paired] [--count]
-       [--switch-interval SECONDS]
+       [--switch-interval SECONDS] [--trace FILE]
 
 The algorithm is the assignment's, line for line: numProdsCons producers each put 0..numIters
 into a queue.Queue(capacity) (0 means unbounded), as many consumers each take numIters items
@@ -17,6 +17,10 @@ process's context switches and peak RSS as one `counts=` JSON line (see mechanis
 `--switch-interval SECONDS` is an intervention, not the assignment's program: it sets
 sys.setswitchinterval, how long a thread holds the GIL before it is asked to let another run
 (CPython's default, used otherwise, is 0.005), before the run and in either mode.
+`--trace FILE` runs the counting mode with a recorder and writes a Chrome trace-event JSON
+timeline of every wait and wakeup to FILE, in the format of `prodcons run --trace` (see
+mechanism_counts.py); it names each thread after its role (`producer-3`) so that the trace can
+put its events on its track. Never timed.
 """
 
 import sys
@@ -58,6 +62,17 @@ def main():
     counting = "--count" in sys.argv[4:]
     if "--switch-interval" in sys.argv[4:]:
         sys.setswitchinterval(float(sys.argv[sys.argv.index("--switch-interval") + 1]))
+    if "--trace" in sys.argv[4:]:
+        from mechanism_counts import CountingQueue, TraceRecorder, open_trace, role_named_threads
+        global Thread
+        out = open_trace(sys.argv[sys.argv.index("--trace") + 1])
+        Thread = role_named_threads()
+        extra = {"switch_interval_s": sys.getswitchinterval()}
+        CountingQueue.trace = TraceRecorder(out, "python-threads", num_iters, num_prods_cons,
+                                            capacity, paired, extra)
+        pc(num_iters, num_prods_cons, capacity, paired, CountingQueue)
+        CountingQueue.trace.finish(CountingQueue.last)
+        return
     if counting:
         from mechanism_counts import CountingQueue, Usage
         usage = Usage()

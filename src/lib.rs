@@ -64,7 +64,8 @@
 //! channel family from [`channel`], so the same drivers run any other channel too.
 //! [`Pipeline::run_traced`] also returns a [`Trace`], whose [`Trace::check`] judges the run on
 //! invariants I1 to I4 (sum, exactly once, per-producer FIFO, capacity), as listed in
-//! `tests/README.md`; [`Pipeline::run_counted`] returns how often puts and gets had to wait.
+//! `tests/README.md`; [`Pipeline::run_counted`] returns how often puts and gets had to wait,
+//! and [`Pipeline::run_timeline`] when: a [`Timeline`] of every wait and wakeup.
 //!
 //! # Dependencies, and the tools around the library
 //!
@@ -111,7 +112,7 @@ pub use pipeline::channel;
 pub use pipeline::{
     Counts, Driver, Faults, Implementation, InvariantViolation, MAX_PREALLOCATED_BOUND,
     MemoryShortfall, Outcome, Params, Pipeline, PipelineError, Role, Scheduler, SpawnOrder, Tag,
-    Trace, UnknownImplementation, UnknownSpawnOrder, WORKER_STACK_SIZE,
+    Timeline, Trace, UnknownImplementation, UnknownSpawnOrder, WORKER_STACK_SIZE, Wait, Wakeup,
 };
 pub use queue::{
     AsyncQueue, BlockingQueue, Get, GetError, Put, PutError, TryGetError, TryPutError,

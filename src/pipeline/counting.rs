@@ -3,15 +3,20 @@
 //! The report explains its times with these counts, so they are taken in a pass of their own
 //! and never in a timed run. Counting makes every put and get try first without waiting, and
 //! samples the buffer's length after every put. Both cost time, and a timed run does neither.
+//! A timeline run ([`timeline`](super::timeline)) goes through the same hooks, and also reads
+//! the clock at each call and each wakeup; the checks that pick a path are constants of the
+//! probe, so an ordinary run compiles to the plain `put` and `get`.
 
 use std::future::{Future, poll_fn};
 use std::pin::pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::time::Instant;
 
 use super::channel::{AsyncReceiver, AsyncSender, Closed, Receiver, Sender};
 use super::error::Role;
 use super::trace::Probe;
+use crate::queue::futile::{self, Woke};
 
 // Like the trace's bookkeeping, the counters use std's atomics even in a loom build: they
 // observe the model rather than take part in it.
@@ -136,20 +141,74 @@ impl Probe for Counter {
 /// A thread's put, tried first without waiting when the probe counts waits.
 pub(crate) fn put<P: Probe>(
     probe: &P,
+    index: usize,
     buffer: &impl Sender<P::Item>,
     item: P::Item,
 ) -> Result<(), Closed> {
-    if !P::COUNTS_WAITS {
+    if !P::COUNTS_WAITS && !P::TIMES_WAITS {
         return buffer.put(item);
     }
+    let called = P::TIMES_WAITS.then(Instant::now);
     match buffer.try_put(item)? {
         Ok(()) => Ok(()),
         Err(item) => {
             probe.waited(Role::Producer);
-            let before = buffer.futile_wakeups_here();
+            let waited = WaitOnThread::begin::<P>(buffer.futile_wakeups_here());
             let put = buffer.put(item);
-            probe.futile(futile_since(before, buffer.futile_wakeups_here()));
+            waited.end(probe, Role::Producer, index, called, buffer.futile_wakeups_here());
             put
+        }
+    }
+}
+
+/// A thread's get, tried first without waiting when the probe counts waits.
+pub(crate) fn get<P: Probe>(
+    probe: &P,
+    index: usize,
+    buffer: &impl Receiver<P::Item>,
+) -> Result<P::Item, Closed> {
+    if !P::COUNTS_WAITS && !P::TIMES_WAITS {
+        return buffer.get();
+    }
+    let called = P::TIMES_WAITS.then(Instant::now);
+    if let Some(item) = buffer.try_get()? {
+        return Ok(item);
+    }
+    probe.waited(Role::Consumer);
+    let waited = WaitOnThread::begin::<P>(buffer.futile_wakeups_here());
+    let got = buffer.get();
+    waited.end(probe, Role::Consumer, index, called, buffer.futile_wakeups_here());
+    got
+}
+
+/// One blocking call that had to wait, seen from its thread: the thread's futile wakeups
+/// before it, and, for a probe that times waits, this thread's wakeup log turned on.
+struct WaitOnThread {
+    futile_before: Option<u64>,
+}
+
+impl WaitOnThread {
+    fn begin<P: Probe>(futile_before: Option<u64>) -> Self {
+        // Only a channel that counts futile wakeups in `crate::queue::futile` (ours) also
+        // logs each wakeup there; for any other the log would stay empty and say nothing.
+        if P::TIMES_WAITS && futile_before.is_some() {
+            futile::start_log();
+        }
+        Self { futile_before }
+    }
+
+    fn end<P: Probe>(
+        self,
+        probe: &P,
+        role: Role,
+        index: usize,
+        called: Option<Instant>,
+        futile_after: Option<u64>,
+    ) {
+        probe.futile(futile_since(self.futile_before, futile_after));
+        if let Some(called) = called {
+            let wakeups = self.futile_before.map(|_| futile::take_log());
+            probe.wait_ended(role, index, called, wakeups);
         }
     }
 }
@@ -159,35 +218,26 @@ fn futile_since(before: Option<u64>, after: Option<u64>) -> Option<u64> {
     Some(after?.saturating_sub(before?))
 }
 
-/// A thread's get, tried first without waiting when the probe counts waits.
-pub(crate) fn get<P: Probe>(probe: &P, buffer: &impl Receiver<P::Item>) -> Result<P::Item, Closed> {
-    if P::COUNTS_WAITS {
-        if let Some(item) = buffer.try_get()? {
-            return Ok(item);
-        }
-        probe.waited(Role::Consumer);
-        let before = buffer.futile_wakeups_here();
-        let got = buffer.get();
-        probe.futile(futile_since(before, buffer.futile_wakeups_here()));
-        return got;
-    }
-    buffer.get()
-}
-
 /// A task's put, tried first without waiting when the probe counts waits.
 pub(crate) async fn put_async<P: Probe>(
     probe: &P,
+    index: usize,
     buffer: &impl AsyncSender<P::Item>,
     item: P::Item,
 ) -> Result<(), Closed> {
-    if !P::COUNTS_WAITS {
+    if !P::COUNTS_WAITS && !P::TIMES_WAITS {
         return buffer.put(item).await;
     }
+    let called = P::TIMES_WAITS.then(Instant::now);
     match buffer.try_put(item)? {
         Ok(()) => Ok(()),
         Err(item) => {
             probe.waited(Role::Producer);
-            counting_futile_polls(probe, buffer.put(item)).await
+            let (put, wakeups) = counting_futile_polls(probe, buffer.put(item)).await;
+            if let Some(called) = called {
+                probe.wait_ended(Role::Producer, index, called, Some(wakeups));
+            }
+            put
         }
     }
 }
@@ -195,33 +245,51 @@ pub(crate) async fn put_async<P: Probe>(
 /// A task's get, tried first without waiting when the probe counts waits.
 pub(crate) async fn get_async<P: Probe>(
     probe: &P,
+    index: usize,
     buffer: &impl AsyncReceiver<P::Item>,
 ) -> Result<P::Item, Closed> {
-    if P::COUNTS_WAITS {
-        if let Some(item) = buffer.try_get()? {
-            return Ok(item);
-        }
-        probe.waited(Role::Consumer);
-        return counting_futile_polls(probe, buffer.get()).await;
+    if !P::COUNTS_WAITS && !P::TIMES_WAITS {
+        return buffer.get().await;
     }
-    buffer.get().await
+    let called = P::TIMES_WAITS.then(Instant::now);
+    if let Some(item) = buffer.try_get()? {
+        return Ok(item);
+    }
+    probe.waited(Role::Consumer);
+    let (got, wakeups) = counting_futile_polls(probe, buffer.get()).await;
+    if let Some(called) = called {
+        probe.wait_ended(Role::Consumer, index, called, Some(wakeups));
+    }
+    got
 }
 
 /// Awaits a put or get that has to wait, and reports its futile wakeups: every poll after the
 /// first that still finds it `Pending`. A task is polled again only once something woke it,
 /// so this counts the wakeups that found the buffer full (or empty) again, for any channel,
-/// without looking inside it.
-async fn counting_futile_polls<P: Probe, F: Future>(probe: &P, future: F) -> F::Output {
+/// without looking inside it. For a probe that times waits it also returns every wakeup, when
+/// it was polled and whether it found the future still `Pending`; otherwise none.
+async fn counting_futile_polls<P: Probe, F: Future>(
+    probe: &P,
+    future: F,
+) -> (F::Output, Vec<Woke>) {
     let mut future = pin!(future);
     let mut pending = 0_u64;
+    let mut wakeups = Vec::new();
     let output = poll_fn(|cx| {
+        let woken = (P::TIMES_WAITS && pending > 0).then(Instant::now);
         let poll = future.as_mut().poll(cx);
         if poll.is_pending() {
             pending += 1;
+        }
+        if let Some(at) = woken {
+            wakeups.push(Woke {
+                at,
+                futile: poll.is_pending(),
+            });
         }
         poll
     })
     .await;
     probe.futile(Some(pending.saturating_sub(1)));
-    output
+    (output, wakeups)
 }

@@ -39,7 +39,8 @@
 //! length after every put ([`counting`]). [`Pipeline::run_traced`] tags each item with its
 //! producer and sequence number, so that [`Trace::check`] can judge I1 to I4. The probe that
 //! does either is a type parameter of the drivers; in an ordinary run its checks are constants
-//! that compile away.
+//! that compile away. [`Pipeline::run_timeline`] is a counted run that also reads the clock at
+//! every call and wakeup ([`timeline`]), for `prodcons run --trace`.
 
 pub mod channel;
 mod counting;
@@ -54,6 +55,7 @@ mod spawn_order;
 mod tally;
 mod tasks;
 mod threads;
+mod timeline;
 mod trace;
 
 use std::fmt;
@@ -67,10 +69,12 @@ pub use params::Params;
 pub use spawn_order::{SpawnOrder, UnknownSpawnOrder};
 pub use tasks::Scheduler;
 pub use threads::WORKER_STACK_SIZE;
+pub use timeline::{Timeline, Wait, Wakeup};
 pub use trace::{InvariantViolation, Tag, Trace};
 
 use channel::{OurQueues, TaskChannel, ThreadChannel};
 use counting::Counter;
+use timeline::TimelineRecorder;
 use trace::{Recorder, Untraced};
 
 /// The driver of a [`Pipeline`]: OS threads, or tasks on one of tokio's schedulers.
@@ -122,6 +126,7 @@ pub struct Pipeline {
     untraced: RunFn<Untraced>,
     counted: RunFn<Counter>,
     traced: RunFn<Recorder>,
+    timed: RunFn<TimelineRecorder>,
 }
 
 impl fmt::Debug for Pipeline {
@@ -154,6 +159,7 @@ impl Pipeline {
             untraced: threads::run::<C, Untraced>,
             counted: threads::run::<C, Counter>,
             traced: threads::run::<C, Recorder>,
+            timed: threads::run::<C, TimelineRecorder>,
         }
     }
 
@@ -181,19 +187,26 @@ impl Pipeline {
             };
             tasks::run::<C, P>(params, faults, probe, scheduler)
         }
-        let (untraced, counted, traced): (RunFn<Untraced>, RunFn<Counter>, RunFn<Recorder>) =
-            match scheduler {
-                Scheduler::CurrentThread => (
-                    on::<C, Untraced, false>,
-                    on::<C, Counter, false>,
-                    on::<C, Recorder, false>,
-                ),
-                Scheduler::MultiThread => (
-                    on::<C, Untraced, true>,
-                    on::<C, Counter, true>,
-                    on::<C, Recorder, true>,
-                ),
-            };
+        type RunFns = (
+            RunFn<Untraced>,
+            RunFn<Counter>,
+            RunFn<Recorder>,
+            RunFn<TimelineRecorder>,
+        );
+        let (untraced, counted, traced, timed): RunFns = match scheduler {
+            Scheduler::CurrentThread => (
+                on::<C, Untraced, false>,
+                on::<C, Counter, false>,
+                on::<C, Recorder, false>,
+                on::<C, TimelineRecorder, false>,
+            ),
+            Scheduler::MultiThread => (
+                on::<C, Untraced, true>,
+                on::<C, Counter, true>,
+                on::<C, Recorder, true>,
+                on::<C, TimelineRecorder, true>,
+            ),
+        };
         Self {
             name,
             driver: Driver::Tasks(scheduler),
@@ -201,6 +214,7 @@ impl Pipeline {
             untraced,
             counted,
             traced,
+            timed,
         }
     }
 
@@ -357,6 +371,35 @@ impl Pipeline {
         let counter = Counter::default();
         let outcome = (self.counted)(params, &Faults::default(), &counter)?;
         Ok((outcome, counter.counts()))
+    }
+
+    /// Runs `pc` once in counting mode with a clock on every wait, and returns its
+    /// [`Timeline`]: each put and get that had to wait, from its call to its return, with the
+    /// wakeups it had meanwhile, and the run's [`Counts`] from the same hooks. `prodcons run
+    /// --trace` writes it as a trace for Perfetto.
+    ///
+    /// Like counting, timing every wait adds work to every put and take: a timeline shows how
+    /// a run goes, not how long it takes.
+    ///
+    /// ```
+    /// # if prodcons::BUILT_WITH_LOOM { return; }
+    /// use prodcons::{Implementation, Params, PipelineError, Role};
+    ///
+    /// let threads = Implementation::Threads.pipeline();
+    /// let (outcome, timeline) = threads.run_timeline(&Params::new(100, 4, 1).unwrap()).unwrap();
+    /// assert!(outcome.is_correct());
+    /// let gets = timeline.waits.iter().filter(|w| w.role == Role::Consumer).count() as u64;
+    /// assert_eq!(gets, timeline.counts.get_waits);
+    ///
+    /// let huge = Params::new(1, usize::MAX, 0).unwrap();
+    /// let tasks = Implementation::Tasks.pipeline();
+    /// assert!(matches!(tasks.run_timeline(&huge), Err(PipelineError::TooManyTasks { .. })));
+    /// ```
+    pub fn run_timeline(&self, params: &Params) -> Result<(Outcome, Timeline), PipelineError> {
+        self.check_limits_for(params, size_of::<u64>())?;
+        let recorder = TimelineRecorder::new();
+        let outcome = (self.timed)(params, &Faults::default(), &recorder)?;
+        Ok((outcome, recorder.into_timeline()))
     }
 
     /// Refuses, before anything is allocated, a run this machine has no room for: too many

@@ -158,7 +158,7 @@ async fn produce<P: Probe>(
     for seq in 0..num_iters {
         strike(panic_point, seq);
         let item = P::Item::new(index, seq);
-        if counting::put_async(&probe, &buffer, item).await.is_err() {
+        if counting::put_async(&probe, index, &buffer, item).await.is_err() {
             return;
         }
         probe.after_put(|| buffer.len());
@@ -182,7 +182,7 @@ async fn consume<P: Probe>(
     let mut sum = 0u128;
     for taken in 0..num_iters {
         strike(panic_point, taken);
-        let Ok(item) = counting::get_async(&probe, &buffer).await else {
+        let Ok(item) = counting::get_async(&probe, index, &buffer).await else {
             return;
         };
         probe.taken(&mut log, &item);

@@ -188,7 +188,7 @@ fn produce<P: Probe>(
     let release = ReleaseOnEarlyExit::new(|| buffer.close());
     for seq in 0..num_iters {
         strike(panic_point, seq);
-        if counting::put(probe, buffer, P::Item::new(index, seq)).is_err() {
+        if counting::put(probe, index, buffer, P::Item::new(index, seq)).is_err() {
             return;
         }
         probe.after_put(|| buffer.len());
@@ -212,7 +212,7 @@ fn consume<P: Probe>(
     let mut sum = 0u128;
     for taken in 0..num_iters {
         strike(panic_point, taken);
-        let Ok(item) = counting::get(probe, buffer) else {
+        let Ok(item) = counting::get(probe, index, buffer) else {
             return;
         };
         probe.taken(&mut log, &item);

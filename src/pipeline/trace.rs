@@ -93,6 +93,23 @@ pub(crate) trait Probe: Clone + Send + Sync + 'static {
     /// Called after a counted wait with its futile wakeups, or `None` if the channel could not
     /// tell them.
     fn futile(&self, _wakeups: Option<u64>) {}
+
+    /// Whether the driver also notes when each counted put and get was called, and reports
+    /// each one that had to wait through [`wait_ended`](Self::wait_ended). Implies
+    /// [`COUNTS_WAITS`](Self::COUNTS_WAITS); when it is `false` no clock is read.
+    const TIMES_WAITS: bool = false;
+
+    /// Called as a put (a producer's) or get (a consumer's) that had to wait returns: which
+    /// worker, when it was called, and each wakeup it had, or `None` if the channel could
+    /// not tell them. Called after [`futile`](Self::futile) for the same wait.
+    fn wait_ended(
+        &self,
+        _role: Role,
+        _index: usize,
+        _called: std::time::Instant,
+        _wakeups: Option<Vec<crate::queue::futile::Woke>>,
+    ) {
+    }
 }
 
 /// The probe of an ordinary run: plain `u64` items, and hooks that do nothing.

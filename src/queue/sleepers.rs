@@ -30,6 +30,8 @@ impl Sleepers {
     /// the way if any is pending. If the wakeup was spurious, that signal's real target still
     /// counts as waiting and so is signalled again: a redundant syscall, never a lost wakeup.
     pub(crate) fn wake_up(&mut self) {
+        // Every return from `wait` passes here: the one place a timeline run can see it.
+        super::futile::woke();
         self.waiting -= 1;
         self.signalled = self.signalled.saturating_sub(1);
     }

@@ -120,6 +120,15 @@ pub enum BenchError {
         /// What plotters said.
         reason: String,
     },
+    /// A trace file (`prodcons run --trace`, the timeline figures) cannot be written where it
+    /// was asked for, or one read back is not a trace.
+    #[error("trace file {}: {reason}", path.display())]
+    Trace {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong with it.
+        reason: String,
+    },
     /// A file the claims check needs could not be read.
     #[error("could not read {}: {source}", path.display())]
     Read {

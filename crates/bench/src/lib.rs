@@ -37,6 +37,8 @@ mod stats;
 mod studies;
 mod sweep;
 mod table;
+mod timelines;
+mod trace;
 mod variant;
 
 pub use claims::{ClaimOutcome, ClaimsReport, Stated, Tolerance, check_claims, check_claims_in};
@@ -49,10 +51,14 @@ pub use machine::Machine;
 pub use mechanism::{Mechanism, counts_line};
 pub use outputs::Outputs;
 pub use per_op::{PerOp, measure_per_op};
-pub use python::python3_available;
+pub use python::{python3_available, trace_python};
 pub use report::{ReportContext, revision};
 pub use stats::Summary;
 pub use studies::Studies;
 pub use sweep::{Measured, Row, Sweep, SweepResults};
 pub use table::render_table;
+pub use timelines::{TIMELINE_FIGURES, write_timelines};
+pub use trace::{
+    TraceInfo, check_trace_path, remove_empty_trace, trace_size_bound, track_id, write_trace,
+};
 pub use variant::Variant;

@@ -33,12 +33,6 @@ const UNKNOWN: &str = "unknown";
 impl Machine {
     /// Reads what it can about this machine.
     pub fn detect() -> Self {
-        let cpu = fs::read_to_string("/proc/cpuinfo").ok().and_then(|info| {
-            info.lines()
-                .find(|line| line.starts_with("model name"))
-                .and_then(|line| line.split_once(':'))
-                .map(|(_, model)| model.trim().to_owned())
-        });
         let distribution = fs::read_to_string("/etc/os-release")
             .ok()
             .and_then(|release| {
@@ -63,13 +57,24 @@ impl Machine {
         });
         Self {
             cores: thread::available_parallelism().map_or(1, usize::from),
-            cpu: cpu.unwrap_or_else(|| UNKNOWN.to_owned()),
+            cpu: cpu_model(),
             os,
             memory: memory.unwrap_or_else(|| UNKNOWN.to_owned()),
             rustc: version_of("rustc"),
             python: version_of("python3"),
         }
     }
+}
+
+/// The CPU model from `/proc/cpuinfo`, or "unknown".
+pub(crate) fn cpu_model() -> String {
+    let cpu = fs::read_to_string("/proc/cpuinfo").ok().and_then(|info| {
+        info.lines()
+            .find(|line| line.starts_with("model name"))
+            .and_then(|line| line.split_once(':'))
+            .map(|(_, model)| model.trim().to_owned())
+    });
+    cpu.unwrap_or_else(|| UNKNOWN.to_owned())
 }
 
 /// `PROGRAM --version`'s first line, or "unknown".

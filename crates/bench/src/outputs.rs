@@ -111,6 +111,10 @@ impl Outputs {
             if let Some(growth) = &studies.growth {
                 figures.extend(write_growth_plots(growth, &dir.join("figures"))?);
             }
+            // The timelines trace W afresh, after the sweep: they show how a run goes, and
+            // take no part in its times.
+            let timelines = super::timelines::write_timelines(dir)?;
+            figures.extend(timelines.iter().filter_map(|path| path.file_name().map(PathBuf::from)));
             // Every row, the side studies' too, for readers who want more than the report.
             let mut every = records;
             for (name, study) in studies.named() {

@@ -15,6 +15,7 @@ use std::time::Duration;
 
 use super::child::{self, ChildFailure};
 use super::contender::PythonRef;
+use super::error::BenchError;
 use super::mechanism::{Mechanism, parse_counts};
 use prodcons::{Outcome, Params};
 
@@ -91,6 +92,65 @@ pub(crate) fn count(
         runnable_threads,
         ..mechanism
     })
+}
+
+/// Runs the program for `reference` (with its intervention's flags, if any) on the cell in its
+/// tracing mode, which writes a trace-event JSON timeline of every wait and wakeup to `path`,
+/// in the format of `prodcons run --trace`.
+///
+/// # Errors
+///
+/// [`BenchError::Trace`] if `path` cannot be written, and [`BenchError::Python`] if the
+/// program fails, outlives `limit`, or computes the wrong sum.
+///
+/// ```no_run
+/// # if prodcons::BUILT_WITH_LOOM { return; }
+/// use std::time::Duration;
+/// use prodcons::Params;
+/// use prodcons_bench::{PythonRef, trace_python};
+///
+/// let params = Params::new(50, 3, 1).unwrap();
+/// let path = std::env::temp_dir().join("python-threads.json");
+/// trace_python(PythonRef::Threads, &params, &path, Duration::from_secs(60)).unwrap();
+/// ```
+pub fn trace_python(
+    reference: PythonRef,
+    params: &Params,
+    path: &std::path::Path,
+    limit: Duration,
+) -> Result<(), BenchError> {
+    super::trace::check_trace_path(path)?;
+    let failed = |reason: String| BenchError::Python {
+        contender: crate::Contender::Python(reference),
+        params: *params,
+        reason,
+    };
+    let scripts = Scripts::write().map_err(|failure| failed(format!("{failure:?}")))?;
+    let mut command = scripts.command(reference, params);
+    command.arg("--trace").arg(path);
+    let stdout = child::run(command, limit).map_err(|failure| failed(format!("{failure:?}")))?;
+    let sums = parse_sums(&stdout).map_err(&failed)?;
+    if sums.0 != sums.1 {
+        return Err(failed(format!("computed {} instead of {}", sums.0, sums.1)));
+    }
+    Ok(())
+}
+
+/// The computed and expected sums the assignment's program printed.
+fn parse_sums(stdout: &str) -> Result<(u128, u128), String> {
+    let number = |prefix: &str| {
+        stdout
+            .lines()
+            .find_map(|line| line.strip_prefix(prefix))
+            .ok_or_else(|| format!("no line starting {prefix:?}"))?
+            .trim()
+            .parse::<u128>()
+            .map_err(|error| format!("{prefix:?} is not followed by a number: {error}"))
+    };
+    Ok((
+        number("The computed total sum is ")?,
+        number("The expected total sum is ")?,
+    ))
 }
 
 /// A temporary folder holding the scripts compiled into this binary, removed when dropped.

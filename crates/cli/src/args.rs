@@ -1,6 +1,8 @@
 //! What the command line accepts, declared with clap.
 
 use clap::builder::{PossibleValuesParser, TypedValueParser};
+use std::path::PathBuf;
+
 use clap::{Args, Parser, Subcommand};
 use prodcons::SpawnOrder;
 use prodcons_peers::Implementation;
@@ -91,6 +93,13 @@ pub(crate) struct RunArgs {
     /// (`producers-first`), or each producer with its consumer (`paired`), a faster variant.
     #[arg(long = "spawn", value_name = "ORDER", default_value = "producers-first", value_parser = spawn_order_parser())]
     spawn_order: SpawnOrder,
+
+    /// Also write a timeline of the run to FILE, as Chrome trace-event JSON for
+    /// ui.perfetto.dev or chrome://tracing: a span for each put and get that had to wait, an
+    /// instant for each wakeup (futile or not), one track per worker. The run is then a counted
+    /// run, not a timed one. Needs exactly one --impl.
+    #[arg(long, value_name = "FILE")]
+    trace: Option<PathBuf>,
 }
 
 /// One value of `--impl`.
@@ -140,6 +149,7 @@ impl RunArgs {
             num_prods_cons: self.num_prods_cons,
             capacity: self.capacity,
             spawn_order: self.spawn_order,
+            trace: self.trace.clone(),
         }
     }
 }

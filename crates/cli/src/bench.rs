@@ -10,7 +10,7 @@ use clap::builder::{PossibleValuesParser, TypedValueParser};
 use prodcons::SpawnOrder;
 use prodcons_bench::{
     BenchError, Contender, Machine, Outputs, ReportContext, Studies, Sweep, Variant,
-    check_claims_in, measure_per_op, python3_available, render_table, revision,
+    check_claims_in, measure_per_op, python3_available, render_table, revision, write_timelines,
 };
 use prodcons_bench::{Cores, MAX_LOAD};
 use prodcons_peers::Implementation;
@@ -113,6 +113,13 @@ pub(crate) struct BenchArgs {
     /// --runs repetitions.
     #[arg(long, conflicts_with_all = ["json", "csv", "svg", "report", "count"])]
     per_op: bool,
+
+    /// Instead of the sweep, trace the assignment's cell pc(1000, 50, 10) with tasks and
+    /// tasks-handoff, and (if python3 is there) python-threads at the default and a 0.5 ms GIL
+    /// switch interval, and draw the two timeline figures into DIR/figures/. --report draws
+    /// them too.
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["json", "csv", "svg", "report", "count", "per_op"])]
+    timelines: Option<PathBuf>,
 
     /// For testing the sum check: report this contender's sums one too high.
     #[arg(long, value_name = "IMPL", hide = true, value_parser = contender_parser().try_map(Choice::single))]
@@ -293,6 +300,14 @@ pub(crate) fn main(args: &BenchArgs) -> ExitCode {
 fn bench(args: &BenchArgs) -> Result<(), Failure> {
     if args.per_op {
         return per_op(args);
+    }
+    if let Some(dir) = &args.timelines {
+        let drawn = write_timelines(dir)?;
+        let mut stdout = io::stdout().lock();
+        for path in drawn {
+            writeln!(stdout, "wrote {}", path.display())?;
+        }
+        return Ok(());
     }
     let python = args.wants_python() && python3_available();
     if args.wants_python() && !python {

@@ -35,7 +35,7 @@ use args::{Cli, Command, CountArgs};
 #[cfg(not(loom))]
 use prodcons::Params;
 #[cfg(not(loom))]
-use prodcons_bench::{Mechanism, counts_line};
+use prodcons_bench::{BenchError, Mechanism, counts_line};
 
 #[cfg(loom)]
 fn main() -> ExitCode {
@@ -68,6 +68,10 @@ fn main() -> ExitCode {
         Err(failure) => {
             let hint = match &failure {
                 run::Failure::Pipeline(error) => advice::for_pipeline(error),
+                run::Failure::Trace(BenchError::Trace { .. }) => {
+                    Some("give --trace a file in a directory that exists and can be written")
+                }
+                run::Failure::TraceOfMany(_) => Some("choose one implementation with --impl"),
                 _ => None,
             };
             advice::fail(&failure, hint)

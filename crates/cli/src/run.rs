@@ -7,7 +7,12 @@ use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
-use prodcons::{Params, PipelineError, SpawnOrder};
+use std::path::{Path, PathBuf};
+
+use prodcons::{Params, PipelineError, SpawnOrder, Timeline};
+use prodcons_bench::{
+    BenchError, TraceInfo, check_trace_path, remove_empty_trace, trace_size_bound, write_trace,
+};
 use prodcons_peers::Implementation;
 
 /// What to run: each implementation once, on the same parameters.
@@ -18,6 +23,8 @@ pub(crate) struct Plan {
     pub(crate) num_prods_cons: usize,
     pub(crate) capacity: usize,
     pub(crate) spawn_order: SpawnOrder,
+    /// Where to write the run's timeline, if anywhere.
+    pub(crate) trace: Option<PathBuf>,
 }
 
 /// Why a command failed.
@@ -33,6 +40,10 @@ pub(crate) enum Failure {
     },
     #[error("could not write the output: {0}")]
     Io(#[from] io::Error),
+    #[error(transparent)]
+    Trace(#[from] BenchError),
+    #[error("--trace records one run, but {0} implementations were chosen")]
+    TraceOfMany(usize),
 }
 
 /// The assignment's cells: `pc(1000, 50, 10)` with threads, then with coroutines.
@@ -43,6 +54,7 @@ pub(crate) fn assignment_cells() -> Plan {
         num_prods_cons: 50,
         capacity: 10,
         spawn_order: SpawnOrder::default(),
+        trace: None,
     }
 }
 
@@ -51,6 +63,9 @@ pub(crate) fn assignment_cells() -> Plan {
 pub(crate) fn run(plan: &Plan) -> Result<(), Failure> {
     let params = Params::new(plan.num_iters, plan.num_prods_cons, plan.capacity)?
         .with_spawn_order(plan.spawn_order);
+    if let Some(path) = &plan.trace {
+        return run_traced(plan, &params, path);
+    }
     let with_headers = plan.implementations.len() > 1;
     let mut stdout = io::stdout().lock();
     for &implementation in &plan.implementations {
@@ -73,6 +88,72 @@ pub(crate) fn run(plan: &Plan) -> Result<(), Failure> {
     }
     Ok(())
 }
+
+/// `run --trace`: one implementation, run with a clock on every wait, its timeline written to
+/// `path`. The path is checked before the run, so that a run is never wasted on a file that
+/// cannot be written.
+fn run_traced(plan: &Plan, params: &Params, path: &Path) -> Result<(), Failure> {
+    let &[implementation] = plan.implementations.as_slice() else {
+        return Err(Failure::TraceOfMany(plan.implementations.len()));
+    };
+    check_trace_path(path)?;
+    let (bytes, may_be_cut) = trace_size_bound(params);
+    if bytes > TRACE_WARN_BYTES {
+        let limit = if may_be_cut {
+            format!(
+                "; it keeps the first {} waits and wakeups and counts the rest",
+                Timeline::MAX_EVENTS
+            )
+        } else {
+            String::new()
+        };
+        eprintln!(
+            "warning: {params} moves {} items; its trace may reach {} MB{limit}",
+            params.total_items(),
+            bytes / 1_000_000
+        );
+    }
+    let traced = {
+        let _spinner = LongRun::watch(format!("{implementation}: {params}, traced"));
+        implementation.pipeline().run_timeline(params)
+    };
+    let (outcome, timeline) = match traced {
+        Ok(traced) => traced,
+        Err(error) => {
+            remove_empty_trace(path);
+            return Err(error.into());
+        }
+    };
+    write_trace(path, &timeline, &TraceInfo::new(implementation.name(), *params))?;
+    let mut stdout = io::stdout().lock();
+    writeln!(stdout, "{outcome}")?;
+    stdout.flush()?;
+    let futile = timeline
+        .counts
+        .futile_wakeups
+        .map_or_else(|| "futile wakeups not visible".to_owned(), |n| format!("{n} futile wakeups"));
+    let dropped = match timeline.dropped_waits {
+        0 => String::new(),
+        n => format!("; {n} later waits counted but not kept (limit {})", Timeline::MAX_EVENTS),
+    };
+    eprintln!(
+        "trace: {} waits, {futile}{dropped}; wrote {} (open it in ui.perfetto.dev); the time \
+         above is of a traced run",
+        timeline.counts.put_waits + timeline.counts.get_waits,
+        path.display()
+    );
+    if !outcome.is_correct() {
+        return Err(Failure::WrongSum {
+            implementation,
+            computed: outcome.computed_sum,
+            expected: outcome.expected_sum,
+        });
+    }
+    Ok(())
+}
+
+/// Above this bound on a trace's size, `run --trace` warns before the run.
+const TRACE_WARN_BYTES: u128 = 100_000_000;
 
 /// A spinner on stderr for a run that has taken longer than [`LongRun::AFTER`], when stderr is
 /// a terminal; it is cleared when the run ends, so stdout's three lines are never touched.

@@ -339,7 +339,11 @@ impl Report<'_> {
     fn figures(&self, out: &mut String, figures: &[PathBuf]) {
         out.push_str(
             "## Figures\n\nTime per item on a log axis: the line joins medians, the whisker \
-             spans the fastest and slowest run; squares are Python, circles Rust.\n\n",
+             spans the fastest and slowest run; squares are Python, circles Rust. The two \
+             `timeline-` figures show the first milliseconds of the assignment's cell as a trace \
+             viewer would, one row per worker: a bar for each put or get that had to wait, a dot \
+             for each wakeup and a cross for each futile one (`prodcons bench --timelines DIR` \
+             draws them alone; docs/usage.md, \"Timelines\").\n\n",
         );
         for figure in figures {
             let name = figure.display();

@@ -14,3 +14,5 @@ mod claims_cli;
 mod cli;
 #[cfg(not(loom))]
 mod spawn_and_count_cli;
+#[cfg(not(loom))]
+mod trace_cli;
