@@ -155,7 +155,13 @@ pub(crate) fn put<P: Probe>(
             probe.waited(Role::Producer);
             let waited = WaitOnThread::begin::<P>(buffer.futile_wakeups_here());
             let put = buffer.put(item);
-            waited.end(probe, Role::Producer, index, called, buffer.futile_wakeups_here());
+            waited.end(
+                probe,
+                Role::Producer,
+                index,
+                called,
+                buffer.futile_wakeups_here(),
+            );
             put
         }
     }
@@ -177,7 +183,13 @@ pub(crate) fn get<P: Probe>(
     probe.waited(Role::Consumer);
     let waited = WaitOnThread::begin::<P>(buffer.futile_wakeups_here());
     let got = buffer.get();
-    waited.end(probe, Role::Consumer, index, called, buffer.futile_wakeups_here());
+    waited.end(
+        probe,
+        Role::Consumer,
+        index,
+        called,
+        buffer.futile_wakeups_here(),
+    );
     got
 }
 

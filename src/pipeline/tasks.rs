@@ -158,7 +158,10 @@ async fn produce<P: Probe>(
     for seq in 0..num_iters {
         strike(panic_point, seq);
         let item = P::Item::new(index, seq);
-        if counting::put_async(&probe, index, &buffer, item).await.is_err() {
+        if counting::put_async(&probe, index, &buffer, item)
+            .await
+            .is_err()
+        {
             return;
         }
         probe.after_put(|| buffer.len());

@@ -162,7 +162,8 @@ impl TimelineRecorder {
     /// The timeline, once the run has ended and joined every worker.
     pub(crate) fn into_timeline(self) -> Timeline {
         let elapsed = self.0.start.elapsed();
-        let waits = std::mem::take(&mut *self.0.waits.lock().unwrap_or_else(PoisonError::into_inner));
+        let waits =
+            std::mem::take(&mut *self.0.waits.lock().unwrap_or_else(PoisonError::into_inner));
         Timeline {
             waits,
             counts: self.0.counter.counts(),

@@ -84,7 +84,10 @@ mod tests {
         record();
         woke();
         let log = take_log();
-        assert_eq!(log.iter().map(|w| w.futile).collect::<Vec<_>>(), [true, false]);
+        assert_eq!(
+            log.iter().map(|w| w.futile).collect::<Vec<_>>(),
+            [true, false]
+        );
         assert!(log[0].at <= log[1].at);
         assert_eq!(on_this_thread(), futile_before + 1);
         woke();

@@ -114,7 +114,11 @@ impl Outputs {
             // The timelines trace W afresh, after the sweep: they show how a run goes, and
             // take no part in its times.
             let timelines = super::timelines::write_timelines(dir)?;
-            figures.extend(timelines.iter().filter_map(|path| path.file_name().map(PathBuf::from)));
+            figures.extend(
+                timelines
+                    .iter()
+                    .filter_map(|path| path.file_name().map(PathBuf::from)),
+            );
             // Every row, the side studies' too, for readers who want more than the report.
             let mut every = records;
             for (name, study) in studies.named() {

@@ -97,8 +97,14 @@ fn draw_all(figures: &Path, scratch: &Path) -> Result<Vec<PathBuf>, BenchError> 
     drawn.push(path);
     if super::python::python3_available() {
         let references = [
-            (PythonRef::Threads, "python-threads, switch interval 5 ms (CPython's default)"),
-            (PythonRef::ThreadsSwitchHalfMs, "python-threads, switch interval 0.5 ms"),
+            (
+                PythonRef::Threads,
+                "python-threads, switch interval 5 ms (CPython's default)",
+            ),
+            (
+                PythonRef::ThreadsSwitchHalfMs,
+                "python-threads, switch interval 0.5 ms",
+            ),
         ];
         let python = references
             .into_iter()
@@ -231,8 +237,7 @@ fn draw_panel(
     let futile_ones = wakeups.iter().filter(|w| w.2);
     chart
         .draw_series(
-            futile_ones
-                .map(|&(row, at, _)| Cross::new((ms(at), row), 3, FUTILE.stroke_width(1))),
+            futile_ones.map(|&(row, at, _)| Cross::new((ms(at), row), 3, FUTILE.stroke_width(1))),
         )?
         .label("futile wakeup")
         .legend(|(x, y)| Cross::new((x + 5, y), 4, FUTILE.stroke_width(2)));

@@ -92,7 +92,10 @@ pub fn check_trace_path(path: &Path) -> Result<(), BenchError> {
         } else {
             "does not exist"
         };
-        return Err(refuse(format!("the directory {} {problem}", parent.display())));
+        return Err(refuse(format!(
+            "the directory {} {problem}",
+            parent.display()
+        )));
     }
     OpenOptions::new()
         .write(true)
@@ -165,7 +168,11 @@ pub fn write_trace(path: &Path, timeline: &Timeline, info: &TraceInfo) -> Result
         .map_err(BenchError::write(path))
 }
 
-fn write_events(out: &mut impl Write, timeline: &Timeline, info: &TraceInfo) -> std::io::Result<()> {
+fn write_events(
+    out: &mut impl Write,
+    timeline: &Timeline,
+    info: &TraceInfo,
+) -> std::io::Result<()> {
     let n = info.params.num_prods_cons();
     let mut first = true;
     let mut event = |out: &mut dyn Write, value: Value| -> std::io::Result<()> {
@@ -175,13 +182,36 @@ fn write_events(out: &mut impl Write, timeline: &Timeline, info: &TraceInfo) -> 
     };
     out.write_all(b"{\"traceEvents\":[")?;
     let process = format!("{} {}", info.implementation, info.params);
-    event(out, metadata("process_name", MAIN_TID, json!({ "name": process })))?;
-    event(out, metadata("thread_name", MAIN_TID, json!({ "name": "main" })))?;
-    event(out, metadata("thread_sort_index", MAIN_TID, json!({ "sort_index": 0 })))?;
+    event(
+        out,
+        metadata("process_name", MAIN_TID, json!({ "name": process })),
+    )?;
+    event(
+        out,
+        metadata("thread_name", MAIN_TID, json!({ "name": "main" })),
+    )?;
+    event(
+        out,
+        metadata("thread_sort_index", MAIN_TID, json!({ "sort_index": 0 })),
+    )?;
     for (position, (role, index)) in info.params.spawn_order().sequence(n).enumerate() {
         let tid = track_id(role, index, n);
-        event(out, metadata("thread_name", tid, json!({ "name": format!("{role} {index}") })))?;
-        event(out, metadata("thread_sort_index", tid, json!({ "sort_index": position + 1 })))?;
+        event(
+            out,
+            metadata(
+                "thread_name",
+                tid,
+                json!({ "name": format!("{role} {index}") }),
+            ),
+        )?;
+        event(
+            out,
+            metadata(
+                "thread_sort_index",
+                tid,
+                json!({ "sort_index": position + 1 }),
+            ),
+        )?;
     }
     event(
         out,
@@ -212,7 +242,11 @@ fn write_events(out: &mut impl Write, timeline: &Timeline, info: &TraceInfo) -> 
             }),
         )?;
         for wakeup in wait.wakeups.iter().flatten() {
-            let name = if wakeup.futile { "futile wakeup" } else { "wakeup" };
+            let name = if wakeup.futile {
+                "futile wakeup"
+            } else {
+                "wakeup"
+            };
             event(
                 out,
                 json!({
@@ -275,7 +309,10 @@ fn metadata(name: &str, tid: u64, args: Value) -> Value {
 pub fn trace_size_bound(params: &Params) -> (u128, bool) {
     let events = params.total_items().saturating_mul(4);
     let kept = events.min(Timeline::MAX_EVENTS as u128);
-    (kept.saturating_mul(120), events > Timeline::MAX_EVENTS as u128)
+    (
+        kept.saturating_mul(120),
+        events > Timeline::MAX_EVENTS as u128,
+    )
 }
 
 /// Removes a trace file that [`check_trace_path`] created but a failed run never filled.

@@ -124,17 +124,24 @@ fn run_traced(plan: &Plan, params: &Params, path: &Path) -> Result<(), Failure> 
             return Err(error.into());
         }
     };
-    write_trace(path, &timeline, &TraceInfo::new(implementation.name(), *params))?;
+    write_trace(
+        path,
+        &timeline,
+        &TraceInfo::new(implementation.name(), *params),
+    )?;
     let mut stdout = io::stdout().lock();
     writeln!(stdout, "{outcome}")?;
     stdout.flush()?;
-    let futile = timeline
-        .counts
-        .futile_wakeups
-        .map_or_else(|| "futile wakeups not visible".to_owned(), |n| format!("{n} futile wakeups"));
+    let futile = timeline.counts.futile_wakeups.map_or_else(
+        || "futile wakeups not visible".to_owned(),
+        |n| format!("{n} futile wakeups"),
+    );
     let dropped = match timeline.dropped_waits {
         0 => String::new(),
-        n => format!("; {n} later waits counted but not kept (limit {})", Timeline::MAX_EVENTS),
+        n => format!(
+            "; {n} later waits counted but not kept (limit {})",
+            Timeline::MAX_EVENTS
+        ),
     };
     eprintln!(
         "trace: {} waits, {futile}{dropped}; wrote {} (open it in ui.perfetto.dev); the time \

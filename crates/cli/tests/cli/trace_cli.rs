@@ -38,7 +38,9 @@ struct Checked {
 fn check_trace(path: &Path, num_prods_cons: u64) -> Checked {
     let text = std::fs::read_to_string(path).unwrap();
     let trace: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path:?}: {e}"));
-    let events = trace["traceEvents"].as_array().expect("a traceEvents array");
+    let events = trace["traceEvents"]
+        .as_array()
+        .expect("a traceEvents array");
     let mut named = HashSet::new();
     let mut spans: HashMap<String, u64> = HashMap::new();
     let mut waits_by_track: HashMap<u64, Vec<(f64, f64, u64, u64)>> = HashMap::new();
@@ -68,10 +70,12 @@ fn check_trace(path: &Path, num_prods_cons: u64) -> Checked {
                     if let (Some(wakeups), Some(futile)) =
                         (args["wakeups"].as_u64(), args["futile_wakeups"].as_u64())
                     {
-                        waits_by_track
-                            .entry(tid)
-                            .or_default()
-                            .push((ts, ts + dur, wakeups, futile));
+                        waits_by_track.entry(tid).or_default().push((
+                            ts,
+                            ts + dur,
+                            wakeups,
+                            futile,
+                        ));
                     }
                 }
             }
@@ -89,7 +93,10 @@ fn check_trace(path: &Path, num_prods_cons: u64) -> Checked {
     assert_eq!(named.len() as u64, 1 + 2 * num_prods_cons, "{named:?}");
     for event in events {
         let tid = event["tid"].as_u64().unwrap();
-        assert!(named.contains(&tid), "an event on an unnamed track: {event}");
+        assert!(
+            named.contains(&tid),
+            "an event on an unnamed track: {event}"
+        );
     }
     // Each wakeup lies inside a wait on its own track; a few hundred nanoseconds of slack for
     // the microsecond rounding of the Python recorder's floats.
@@ -97,7 +104,9 @@ fn check_trace(path: &Path, num_prods_cons: u64) -> Checked {
     for &(tid, ts, futile) in &instants {
         let waits = waits_by_track.get(&tid).map(Vec::as_slice).unwrap_or(&[]);
         assert!(
-            waits.iter().any(|&(begin, end, _, _)| begin - 0.5 <= ts && ts <= end + 0.5),
+            waits
+                .iter()
+                .any(|&(begin, end, _, _)| begin - 0.5 <= ts && ts <= end + 0.5),
             "a wakeup outside every wait of track {tid} at {ts}"
         );
         let entry = counted_in_waits.entry(tid).or_default();
@@ -107,9 +116,14 @@ fn check_trace(path: &Path, num_prods_cons: u64) -> Checked {
     for (tid, waits) in &waits_by_track {
         let stated = waits
             .iter()
-            .fold((0, 0), |(w, f), &(_, _, wakeups, futile)| (w + wakeups, f + futile));
+            .fold((0, 0), |(w, f), &(_, _, wakeups, futile)| {
+                (w + wakeups, f + futile)
+            });
         let drawn = counted_in_waits.get(tid).copied().unwrap_or_default();
-        assert_eq!(stated, drawn, "track {tid}: the spans' args against its instants");
+        assert_eq!(
+            stated, drawn,
+            "track {tid}: the spans' args against its instants"
+        );
     }
     let other = trace["otherData"].clone();
     assert_eq!(other["numProdsCons"], num_prods_cons);
@@ -164,7 +178,10 @@ fn a_traced_run_of_each_kind_is_trace_event_json_that_agrees_with_its_counts() {
         assert_eq!(checked.other["spawn_order"], "producers-first");
         assert_agrees_with_counts(&checked, implementation);
         // At capacity 1, with three producers started first, some put must wait.
-        assert!(checked.spans.get("put").copied().unwrap_or(0) > 0, "{implementation}");
+        assert!(
+            checked.spans.get("put").copied().unwrap_or(0) > 0,
+            "{implementation}"
+        );
         match implementation {
             "crossbeam" => assert!(checked.other["counts"]["futile_wakeups"].is_null()),
             "tasks-handoff" => assert_eq!(checked.futile, 0, "a hand-off is never futile"),
@@ -242,8 +259,19 @@ fn a_trace_that_cannot_be_written_is_refused_before_the_run() {
     let mut permissions = std::fs::metadata(&read_only).unwrap().permissions();
     permissions.set_readonly(true);
     std::fs::set_permissions(&read_only, permissions).unwrap();
-    if std::fs::OpenOptions::new().write(true).open(&read_only).is_err() {
-        let output = prodcons(&["run", "--trace", read_only.to_str().unwrap(), "50", "3", "1"]);
+    if std::fs::OpenOptions::new()
+        .write(true)
+        .open(&read_only)
+        .is_err()
+    {
+        let output = prodcons(&[
+            "run",
+            "--trace",
+            read_only.to_str().unwrap(),
+            "50",
+            "3",
+            "1",
+        ]);
         assert_eq!(output.status.code(), Some(1), "{output:?}");
         assert!(output.stdout.is_empty());
         let stderr = String::from_utf8(output.stderr).unwrap();
@@ -265,7 +293,10 @@ fn a_trace_that_cannot_be_written_is_refused_before_the_run() {
     assert!(output.stdout.is_empty());
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert!(stderr.contains("--trace records one run"), "{stderr}");
-    assert!(stderr.contains("hint: choose one implementation"), "{stderr}");
+    assert!(
+        stderr.contains("hint: choose one implementation"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -296,5 +327,8 @@ fn a_huge_traced_run_is_warned_about_before_it_starts() {
         "{stderr}"
     );
     assert!(lines[1].starts_with("error: 6000000 tasks"), "{stderr}");
-    assert!(!path.exists(), "the empty trace file is removed after a refused run");
+    assert!(
+        !path.exists(),
+        "the empty trace file is removed after a refused run"
+    );
 }
