@@ -32,8 +32,11 @@ pub const TIMELINE_FIGURES: [&str; 2] = [
 
 /// How much of each run the figures show, from its first wait: enough to see the pattern,
 /// little enough that single events stay apart.
-const TASKS_WINDOW: Duration = Duration::from_micros(1500);
-const PYTHON_WINDOW: Duration = Duration::from_millis(15);
+// `tasks` runs all of W in a few milliseconds with about 86,000 futile wakeups: its first
+// 0.2 ms already hold over a thousand, where 1.5 ms made a 3 MB file. Python's threads are
+// about a hundred times slower.
+const TASKS_WINDOW: Duration = Duration::from_micros(200);
+const PYTHON_WINDOW: Duration = Duration::from_millis(20);
 
 /// The longest a Python reference may take to trace W.
 const PYTHON_LIMIT: Duration = Duration::from_secs(60);
@@ -195,29 +198,49 @@ fn draw_panel(
         waits.len(),
         wakeups.len()
     );
+    // A column left of 0 for the row labels, and empty rows below the workers for the legend,
+    // so that neither hides an event.
+    let window_ms = window_us / 1000.0;
+    let label_column = -0.13 * window_ms;
+    let legend_rows = (rows as f64 * 0.22).ceil();
     let mut chart = ChartBuilder::on(panel)
         .caption(caption, ("sans-serif", 15))
         .margin(10)
         .x_label_area_size(30)
-        .y_label_area_size(80)
-        .build_cartesian_2d(0.0..window_us / 1000.0, -0.5..(rows as f64 - 0.5))?;
-    let names: Vec<&str> = trace.tracks.iter().map(|track| track.1.as_str()).collect();
+        .y_label_area_size(20)
+        .build_cartesian_2d(
+            label_column..window_ms,
+            (-legend_rows - 0.5)..(rows as f64 - 0.5),
+        )?;
+    let decimals = if window_ms < 1.0 { 2 } else { 0 };
     chart
         .configure_mesh()
         .disable_mesh()
         .x_desc("ms from the first wait")
-        .y_labels(rows.min(40))
-        .y_label_formatter(&|y| {
-            let position = rows as f64 - 1.0 - y.round();
-            let name = names.get(position as usize).copied().unwrap_or("");
-            // Only the first of each kind is named: a hundred labels would not be read.
-            match name {
-                "main" | "producer 0" | "consumer 0" => name.to_owned(),
-                _ => String::new(),
+        .x_label_formatter(&|x| {
+            if *x < -1e-9 {
+                String::new()
+            } else {
+                format!("{x:.decimals$}")
             }
         })
+        .y_labels(0)
+        .y_desc("one row per worker, in spawn order")
         .label_style(("sans-serif", 12))
         .draw()?;
+    // Only the first of each kind is named: a hundred labels would not be read. `main` has no
+    // waits to draw, so its row stays blank.
+    for (tid, name, _) in &trace.tracks {
+        let label = match name.as_str() {
+            "producer 0" => "producers",
+            "consumer 0" => "consumers",
+            _ => continue,
+        };
+        if let Some(row) = row_of(*tid) {
+            let at = (label_column * 0.95, row + 0.5);
+            chart.draw_series(std::iter::once(Text::new(label, at, ("sans-serif", 12))))?;
+        }
+    }
     let bars = waits.iter().map(|&(row, begin, finish, consumer)| {
         let colour = if consumer { CONSUMER } else { PRODUCER };
         Rectangle::new(
@@ -235,15 +258,18 @@ fn draw_panel(
         .label("wakeup")
         .legend(|(x, y)| Circle::new((x + 5, y), 3, WOKEN.filled()));
     let futile_ones = wakeups.iter().filter(|w| w.2);
+    // A futile wakeup is a small square: one SVG element, where a cross would take two.
+    let square =
+        |(x, y): (i32, i32)| Rectangle::new([(x - 2, y - 2), (x + 2, y + 2)], FUTILE.filled());
     chart
         .draw_series(
-            futile_ones.map(|&(row, at, _)| Cross::new((ms(at), row), 3, FUTILE.stroke_width(1))),
+            futile_ones.map(|&(row, at, _)| EmptyElement::at((ms(at), row)) + square((0, 0))),
         )?
         .label("futile wakeup")
-        .legend(|(x, y)| Cross::new((x + 5, y), 4, FUTILE.stroke_width(2)));
+        .legend(move |(x, y)| square((x + 5, y)));
     chart
         .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
+        .position(SeriesLabelPosition::LowerRight)
         .background_style(WHITE.mix(0.9))
         .border_style(BLACK)
         .label_font(("sans-serif", 12))

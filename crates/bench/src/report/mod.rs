@@ -340,10 +340,10 @@ impl Report<'_> {
         out.push_str(
             "## Figures\n\nTime per item on a log axis: the line joins medians, the whisker \
              spans the fastest and slowest run; squares are Python, circles Rust. The two \
-             `timeline-` figures show the first milliseconds of the assignment's cell as a trace \
-             viewer would, one row per worker: a bar for each put or get that had to wait, a dot \
-             for each wakeup and a cross for each futile one (`prodcons bench --timelines DIR` \
-             draws them alone; docs/usage.md, \"Timelines\").\n\n",
+             `timeline-` figures show the start of the assignment's cell as a trace viewer would, \
+             one row per worker: a bar for each put or get that had to wait, a dot for each \
+             wakeup and a square for each futile one (`prodcons bench --timelines DIR` draws \
+             them alone; docs/usage.md, \"Timeline figures\").\n\n",
         );
         for figure in figures {
             let name = figure.display();
