@@ -24,6 +24,12 @@ pub struct OpSet {
     /// [`Op::CancelledGet`] and [`Op::CancelledPut`]: async targets only, whose futures can be
     /// dropped (a thread cannot cancel a blocking call).
     pub cancel: bool,
+    /// A single-consumer channel (std's `sync_channel`, tokio's mpsc): in the parallel part,
+    /// only the first thread uses the receiver (`get`, `try_get`, `cancelled_get`, and `close`,
+    /// which is the receiver's there); the others only send. The one receiver is then never
+    /// wanted by two operations at once, so an adapter can lend it to each receiving operation
+    /// whole, with no lock around the operation.
+    pub single_consumer: bool,
 }
 
 impl OpSet {
@@ -34,6 +40,7 @@ impl OpSet {
         close: true,
         len: true,
         cancel: false,
+        single_consumer: false,
     };
 
     /// A channel closed only by dropping its senders: blocking and non-blocking send and
@@ -44,6 +51,7 @@ impl OpSet {
         close: false,
         len: false,
         cancel: false,
+        single_consumer: false,
     };
 
     /// The same operations, and cancelled `get`s and `put`s too.
@@ -58,6 +66,22 @@ impl OpSet {
     pub const fn with_cancel(self) -> Self {
         Self {
             cancel: true,
+            ..self
+        }
+    }
+
+    /// The same operations, with the receiver's in the parallel part's first thread only
+    /// (see [`single_consumer`](Self::single_consumer)).
+    ///
+    /// ```
+    /// # if prodcons::BUILT_WITH_LOOM { return; }
+    /// use prodcons_lincheck::OpSet;
+    ///
+    /// assert!(OpSet::CHANNEL.with_single_consumer().single_consumer);
+    /// ```
+    pub const fn with_single_consumer(self) -> Self {
+        Self {
+            single_consumer: true,
             ..self
         }
     }
@@ -216,6 +240,34 @@ mod generate {
         kinds
     }
 
+    impl Kind {
+        /// Whether it needs the receiver: a single-consumer channel's receiving operations
+        /// (its `close` is the receiver's).
+        fn receives(self) -> bool {
+            matches!(
+                self,
+                Self::Get | Self::TryGet | Self::CancelledGet | Self::Close
+            )
+        }
+    }
+
+    /// The kinds thread `thread` of the parallel part may run, from `parallel` (the part's
+    /// kinds): all of them, except on a single-consumer channel, where only the first thread
+    /// receives.
+    fn thread_kinds(ops: OpSet, parallel: &[Kind], thread: usize) -> Vec<Kind> {
+        if ops.single_consumer && thread > 0 {
+            let sending: Vec<Kind> = parallel
+                .iter()
+                .copied()
+                .filter(|kind| !kind.receives())
+                .collect();
+            if !sending.is_empty() {
+                return sending;
+            }
+        }
+        parallel.to_vec()
+    }
+
     fn part(
         kinds: Vec<Kind>,
         max: usize,
@@ -240,7 +292,7 @@ mod generate {
     /// # if prodcons::BUILT_WITH_LOOM { return; }
     /// use proptest::strategy::{Strategy, ValueTree};
     /// use proptest::test_runner::TestRunner;
-    /// use prodcons_lincheck::{OpSet, Shape, scenarios};
+    /// use prodcons_lincheck::{Op, OpSet, Shape, scenarios};
     ///
     /// let mut runner = TestRunner::deterministic();
     /// let scenario = scenarios(&Shape::default(), OpSet::ALL)
@@ -248,6 +300,14 @@ mod generate {
     ///     .unwrap()
     ///     .current();
     /// assert!((2..=3).contains(&scenario.threads.len()));
+    ///
+    /// // A single-consumer channel's receiver is used by the first thread alone.
+    /// let single = scenarios(&Shape::default(), OpSet::CHANNEL.with_single_consumer());
+    /// for _ in 0..50 {
+    ///     let scenario = single.new_tree(&mut runner).unwrap().current();
+    ///     let mut others = scenario.threads[1..].iter().flatten();
+    ///     assert!(others.all(|op| matches!(op, Op::Put(_) | Op::TryPut(_))));
+    /// }
     /// ```
     pub fn scenarios(shape: &Shape, ops: OpSet) -> impl Strategy<Value = Scenario> + use<> {
         let sequential_kinds = kinds(ops, false);
@@ -267,7 +327,8 @@ mod generate {
             (0..threads)
                 .map(|thread| {
                     let base = 100 * (thread + 1);
-                    part(parallel_kinds.clone(), operations, fewest_operations, base)
+                    let kinds = thread_kinds(ops, &parallel_kinds, thread);
+                    part(kinds, operations, fewest_operations, base)
                 })
                 .collect::<Vec<_>>()
         });

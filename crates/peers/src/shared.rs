@@ -5,9 +5,6 @@
 //! [`TryOnly`], for channels checked through their non-blocking operations alone; the [`Peer`]
 //! target with its runners; and the capacities and operation sets several targets draw from.
 
-use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Duration;
-
 use prodcons::channel::{
     AsyncReceiver, AsyncSender, Closed, Receiver, Sender, TaskChannel, ThreadChannel,
 };
@@ -15,6 +12,7 @@ use prodcons_lincheck::{
     AsyncOps, BoxFuture, Flavor, History, Immediate, LazyRuntime, Op, OpSet, Ret, Scenario, Spec,
     SyncOps, Target, Value, Watch, immediately, run_tasks, run_threads, waiting,
 };
+use std::sync::{Arc, Mutex, MutexGuard};
 
 /// One end of a peer crate's channel, wrapped so that this crate may implement the library's
 /// channel traits for it (the orphan rule forbids implementing them for the crate's own type).
@@ -235,9 +233,98 @@ pub(crate) fn dropped_ends_peer(
     })
 }
 
-/// How long a blocked operation that polls (crossbeam's emulated close, std's receiver) waits
-/// before looking again.
-pub(crate) const POLL: Duration = Duration::from_millis(2);
+/// Where a single-consumer channel's one receiver is: see [`OneReceiver`].
+enum Slot<R> {
+    /// In the adapter, between receiving operations.
+    Here(R),
+    /// Lent to the one receiving operation running now.
+    Lent,
+    /// Dropped, or to be dropped when the lent receiver comes back.
+    Dropped,
+}
+
+/// A single-consumer channel's one receiver (std's `sync_channel`, tokio's mpsc), which its
+/// crate lets only one operation use at a time (std's is not `Sync`; tokio's takes
+/// `&mut self`). The scenarios give every receiving operation of the parallel part to one
+/// thread ([`OpSet::single_consumer`]), so two never overlap, and each is lent the receiver
+/// whole: a short lock takes it out of its slot, the operation runs on it with no lock held,
+/// and a short lock puts it back. No lock is held while the crate's operation runs, so a
+/// blocked receive does not keep a `close` or the release out.
+pub(crate) struct OneReceiver<R>(Mutex<Slot<R>>);
+
+impl<R> OneReceiver<R> {
+    pub(crate) fn new(rx: R) -> Self {
+        Self(Mutex::new(Slot::Here(rx)))
+    }
+
+    /// The receiver, lent to one operation until the [`Lent`] drops; `None` once it was
+    /// dropped.
+    ///
+    /// # Panics
+    ///
+    /// If another operation holds it: a scenario that gives receiving operations to two
+    /// threads, which [`OpSet::single_consumer`] rules out.
+    pub(crate) fn lend(&self) -> Option<Lent<'_, R>> {
+        let mut slot = locked(&self.0);
+        match std::mem::replace(&mut *slot, Slot::Lent) {
+            Slot::Here(rx) => Some(Lent {
+                home: self,
+                rx: Some(rx),
+            }),
+            Slot::Dropped => {
+                *slot = Slot::Dropped;
+                None
+            }
+            Slot::Lent => unreachable!("two receiving operations at once on a single consumer"),
+        }
+    }
+
+    /// Drops the receiver, or, if an operation holds it, has it dropped when it comes back.
+    pub(crate) fn drop_receiver(&self) {
+        let slot = std::mem::replace(&mut *locked(&self.0), Slot::Dropped);
+        // Dropped outside the lock: the drop runs the crate's own disconnect.
+        drop(slot);
+    }
+
+    /// Runs `f` on the receiver if it is here (not lent, not dropped).
+    pub(crate) fn if_here(&self, f: impl FnOnce(&mut R)) {
+        if let Slot::Here(rx) = &mut *locked(&self.0) {
+            f(rx);
+        }
+    }
+}
+
+/// The receiver of a [`OneReceiver`], lent to one operation; it goes back when this drops,
+/// whether the operation completed or, async, its future was dropped.
+pub(crate) struct Lent<'a, R> {
+    home: &'a OneReceiver<R>,
+    rx: Option<R>,
+}
+
+impl<R> std::ops::Deref for Lent<'_, R> {
+    type Target = R;
+
+    fn deref(&self) -> &R {
+        // Taken only by `drop`.
+        self.rx.as_ref().unwrap_or_else(|| unreachable!())
+    }
+}
+
+impl<R> std::ops::DerefMut for Lent<'_, R> {
+    fn deref_mut(&mut self) -> &mut R {
+        self.rx.as_mut().unwrap_or_else(|| unreachable!())
+    }
+}
+
+impl<R> Drop for Lent<'_, R> {
+    fn drop(&mut self) {
+        let mut slot = locked(&self.home.0);
+        if matches!(*slot, Slot::Lent) {
+            *slot = Slot::Here(self.rx.take().unwrap_or_else(|| unreachable!()));
+        }
+        // Otherwise it was dropped while lent: it drops with `self`, after the unlock.
+    }
+}
 
 /// `mutex`, locked, whether or not a panicking thread poisoned it: the checker's adapters keep
 /// no invariant a panic could break, and a panic is reported by the runner anyway.
@@ -313,15 +400,12 @@ pub(crate) const ANY: &[usize] = &[0, 1, 2];
 /// The bounded ones only.
 pub(crate) const BOUNDED: &[usize] = &[1, 2];
 
-/// The single-consumer channels' scenarios (tokio, std): no `try_get` while another get may
-/// hold the receiver (it could not tell a get waiting on an empty queue from one taking an
-/// item), so no non-blocking operations, and no `len`.
+/// The single-consumer channels' scenarios (std, tokio): blocking and non-blocking puts and
+/// gets, with the receiving operations in one thread ([`OneReceiver`]); no `len`, which needs
+/// the receiver in std and tokio alike; `close` and cancellation as each target adds them.
 pub(crate) const SINGLE_CONSUMER_OPS: OpSet = OpSet {
-    blocking: true,
-    non_blocking: false,
-    close: true,
-    len: false,
-    cancel: false,
+    close: false,
+    ..PUTS_AND_GETS.with_single_consumer()
 };
 
 /// [`TryOnly`]'s scenarios: `try_put`, `try_get` and `close`: no blocking operations, no `len`
@@ -332,6 +416,7 @@ pub(crate) const NON_BLOCKING_OPS: OpSet = OpSet {
     close: true,
     len: false,
     cancel: false,
+    single_consumer: false,
 };
 
 /// A [`TryOnly`] target, on OS threads: [`NON_BLOCKING_OPS`], held to the plain

@@ -1,24 +1,30 @@
 //! `std::sync::mpsc::sync_channel`, for the checker only: the `std-sync-channel` target
-//! ([`StdSync`]), single-consumer like tokio's, with no close at all.
+//! ([`StdSync`]), single-consumer, with no close at all.
 
-use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender, TryRecvError, TrySendError};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::Mutex;
+use std::sync::mpsc::{Receiver, SyncSender, TryRecvError, TrySendError};
 
-use prodcons_lincheck::{Immediate, Op, Ret, SyncOps, Target, Value, immediately};
+use prodcons_lincheck::{Op, Ret, SyncOps, Target, Value};
 
-use crate::shared::{BOUNDED, POLL, Peer, SINGLE_CONSUMER_OPS, locked, on_threads, try_sent};
+use crate::shared::{
+    BOUNDED, OneReceiver, Peer, SINGLE_CONSUMER_OPS, locked, on_threads, try_sent,
+};
 
-/// `std::sync::mpsc::sync_channel`, single-consumer like tokio's: gets take turns on the one
-/// receiver behind a mutex. No close at all, so `close` (and the release) takes the
-/// receiver's mutex and, holding it, drops the only long-lived sender and then the receiver:
-/// one step as far as any get can tell. Dropping the receiver throws the queued items away
-/// and fails a blocked put, so the target is held to
-/// [`Spec::discarding_on_close`](prodcons_lincheck::Spec::discarding_on_close). A get waits in
-/// `recv_timeout` slices, letting go of the mutex between them, so that `close` can take it
-/// while a get waits on an empty queue. Bounded only: `sync_channel(0)` is a rendezvous.
+/// `std::sync::mpsc::sync_channel`, through std's own blocking `send` and `recv`, with no lock
+/// around them. Sends run on a clone of the adapter's sender each (a short lock around the
+/// clone, none around the send). The receiver is not `Sync` and cannot be cloned: the
+/// scenarios give every receiving operation of the parallel part to one thread, and each is
+/// lent the one receiver ([`OneReceiver`]). std has no close: the release drops the adapter's
+/// sender and its receiver (or has the lent receiver dropped when it comes back). Blocked
+/// operations are all of one kind then: blocked receives (on an empty channel) see every
+/// sender gone and fail; blocked sends (on a full one, so no receive is running and the
+/// receiver is in the adapter) see the receiver gone and fail. The queued items go with the
+/// receiver, so the target is held to
+/// [`Spec::discarding_on_close`](prodcons_lincheck::Spec::discarding_on_close). Bounded only:
+/// `sync_channel(0)` is a rendezvous.
 struct StdSync {
     tx: Mutex<Option<SyncSender<Value>>>,
-    rx: Mutex<Option<Receiver<Value>>>,
+    rx: OneReceiver<Receiver<Value>>,
 }
 
 impl StdSync {
@@ -26,70 +32,50 @@ impl StdSync {
         let (tx, rx) = std::sync::mpsc::sync_channel(capacity.max(1));
         Self {
             tx: Mutex::new(Some(tx)),
-            rx: Mutex::new(Some(rx)),
+            rx: OneReceiver::new(rx),
         }
     }
 
+    /// A sender of its own for one operation, or `None` once released.
     fn sender(&self) -> Option<SyncSender<Value>> {
         locked(&self.tx).clone()
     }
 
-    fn receiver(&self) -> MutexGuard<'_, Option<Receiver<Value>>> {
-        locked(&self.rx)
-    }
-}
-
-impl Immediate for StdSync {
-    /// Not in its scenarios (see `SINGLE_CONSUMER_OPS`).
-    fn try_put_now(&self, value: Value) -> Ret {
-        self.sender().map_or(Ret::Closed, |tx| {
-            try_sent(tx.try_send(value), |error| {
-                matches!(error, TrySendError::Full(_))
-            })
-        })
-    }
-
-    /// Not in its scenarios (see `SINGLE_CONSUMER_OPS`).
-    fn try_get_now(&self) -> Ret {
-        match self.receiver().as_ref().map(Receiver::try_recv) {
-            Some(Ok(value)) => Ret::Got(value),
-            Some(Err(TryRecvError::Empty)) => Ret::Empty,
-            _ => Ret::Closed,
-        }
-    }
-
-    fn close_now(&self) {
-        let mut rx = self.receiver();
-        drop(locked(&self.tx).take());
-        drop(rx.take());
-    }
-
-    /// Not in its scenarios: std's receiver has no `len`.
-    fn len_now(&self) -> usize {
-        0
+    /// `receive` on the lent receiver, or `Closed` once it was dropped.
+    fn on_receiver(&self, receive: impl FnOnce(&Receiver<Value>) -> Ret) -> Ret {
+        self.rx.lend().map_or(Ret::Closed, |rx| receive(&rx))
     }
 }
 
 impl SyncOps for StdSync {
     fn apply(&self, op: Op) -> Ret {
-        immediately(self, op).unwrap_or_else(|| match op {
-            Op::Put(value) => match self.sender().map(|tx| tx.send(value)) {
-                Some(Ok(())) => Ret::Ok,
-                _ => Ret::Closed,
-            },
-            _ => loop {
-                let rx = self.receiver();
-                match rx.as_ref().map(|rx| rx.recv_timeout(POLL)) {
-                    Some(Ok(value)) => return Ret::Got(value),
-                    Some(Err(RecvTimeoutError::Timeout)) => {}
-                    _ => return Ret::Closed,
-                }
-            },
-        })
+        match op {
+            Op::Put(value) => self
+                .sender()
+                .map_or(Ret::Closed, |tx| match tx.send(value) {
+                    Ok(()) => Ret::Ok,
+                    Err(_) => Ret::Closed,
+                }),
+            Op::TryPut(value) => self.sender().map_or(Ret::Closed, |tx| {
+                try_sent(tx.try_send(value), |error| {
+                    matches!(error, TrySendError::Full(_))
+                })
+            }),
+            Op::Get => self.on_receiver(|rx| rx.recv().map_or(Ret::Closed, Ret::Got)),
+            Op::TryGet => self.on_receiver(|rx| match rx.try_recv() {
+                Ok(value) => Ret::Got(value),
+                Err(TryRecvError::Empty) => Ret::Empty,
+                Err(TryRecvError::Disconnected) => Ret::Closed,
+            }),
+            Op::Close | Op::Len | Op::CancelledGet | Op::CancelledPut(_) => {
+                unreachable!("not in the std-sync-channel target's scenarios: {op}")
+            }
+        }
     }
 
     fn release(&self) {
-        self.close_now();
+        drop(locked(&self.tx).take());
+        self.rx.drop_receiver();
     }
 }
 
@@ -97,9 +83,11 @@ impl SyncOps for StdSync {
 pub(crate) fn target() -> Box<dyn Target> {
     Box::new(Peer {
         name: "std-sync-channel",
-        semantics: "std::sync::mpsc::sync_channel: single consumer (gets take turns); no close: \
-                    the release drops the sender, then the receiver, discarding the queued \
-                    items; bounded only",
+        semantics: "std::sync::mpsc::sync_channel through its own blocking send and recv: single \
+                    consumer (receiving operations in one thread of the parallel part, lent the \
+                    one receiver); no close: the release drops the sender and the receiver, so \
+                    std's disconnect wakes blocked sends and receives (the queued items go with \
+                    the receiver); no close or len in the scenarios; bounded only",
         discards_on_close: true,
         ops: SINGLE_CONSUMER_OPS,
         capacities: BOUNDED,

@@ -10,6 +10,8 @@ mod consumer_panics;
 #[cfg(not(loom))]
 mod fuzz_corpus_pipeline;
 #[cfg(not(loom))]
+mod lincheck_peers;
+#[cfg(not(loom))]
 mod lincheck_shipped;
 #[cfg(not(loom))]
 mod pipelines;
