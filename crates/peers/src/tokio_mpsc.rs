@@ -8,27 +8,33 @@
 //! 1.47.3); tokio 0.2.25 is pinned beside the project's own tokio 1.
 //!
 //! Bounded only: `channel(0)` panics (in tokio 1), and the unbounded channel is another type.
-//! The receiver's `try_recv` takes `&mut self`, so for the non-blocking targets it sits behind
-//! a mutex, like futures' handles.
+//! The receiver's methods take `&mut self`: on tasks the one receiving task is lent it whole
+//! ([`OneReceiver`]); for the non-blocking targets on threads it sits behind a mutex, like
+//! futures' handles.
 
 use prodcons_lincheck::{
     AsyncOps, BoxFuture, Flavor, Immediate, LazyRuntime, Op, OpSet, Ret, Target, Value, waiting,
 };
 
 use crate::shared::{
-    BOUNDED, Peer, SINGLE_CONSUMER_OPS, TryOnly, locked, on_tasks, on_threads, try_only_peer,
-    try_sent,
+    BOUNDED, OneReceiver, Peer, SINGLE_CONSUMER_OPS, TryOnly, locked, on_tasks, on_threads,
+    try_only_peer, try_sent,
 };
 
-/// `tokio::sync::mpsc`, a single-consumer channel: the one receiver sits behind an async
-/// mutex that every get takes for its whole call, so gets from several tasks are one consumer
-/// taking turns. No `close` on the sending side: the release drops the only long-lived sender
-/// (a blocked get then drains and fails) and then calls the receiver's `close` (a blocked put
-/// then fails), which together are Python's close. Bounded only: `channel(0)` panics, and the
-/// unbounded channel is another type. No `len` in the scenarios: it needs the receiver.
+/// `tokio::sync::mpsc`'s bounded channel, through tokio's own `send`, `try_send`, `recv`,
+/// `try_recv` and the receiver's `close`, with no lock around them. Sends run on a clone of
+/// the adapter's sender each (a short lock around the clone, none around the send). The
+/// receiver's methods take `&mut self`: the scenarios give every receiving operation of the
+/// parallel part (`get`, `try_get`, `cancelled_get`, `close`) to one task, and each is lent
+/// the one receiver ([`OneReceiver`]); a dropped `recv` future gives it back. The release drops
+/// the adapter's sender and closes the receiver if it is in the adapter: blocked sends (on a
+/// full channel, so no receive is running) fail; a blocked receive (on an empty channel, so no
+/// send is running and no clone of the sender is left) sees every sender gone and fails.
+/// Together that is Python's close: gets drain, then fail. Bounded only: `channel(0)` panics,
+/// and the unbounded channel is another type. No `len` in the scenarios: it needs the receiver.
 struct TokioMpsc {
     tx: std::sync::Mutex<Option<tokio::sync::mpsc::Sender<Value>>>,
-    rx: tokio::sync::Mutex<tokio::sync::mpsc::Receiver<Value>>,
+    rx: OneReceiver<tokio::sync::mpsc::Receiver<Value>>,
 }
 
 impl TokioMpsc {
@@ -36,7 +42,7 @@ impl TokioMpsc {
         let (tx, rx) = tokio::sync::mpsc::channel(capacity.max(1));
         Self {
             tx: std::sync::Mutex::new(Some(tx)),
-            rx: tokio::sync::Mutex::new(rx),
+            rx: OneReceiver::new(rx),
         }
     }
 
@@ -52,30 +58,22 @@ impl Immediate for TokioMpsc {
             .map_or(Ret::Closed, |mut tx| try_send(&mut tx, value))
     }
 
-    /// Not in tokio's scenarios (see `SINGLE_CONSUMER_OPS`): a busy receiver is reported `Empty`.
     fn try_get_now(&self) -> Ret {
-        let Ok(mut rx) = self.rx.try_lock() else {
-            return Ret::Empty;
-        };
-        try_recv(&mut rx)
+        self.rx
+            .lend()
+            .map_or(Ret::Closed, |mut rx| try_recv(&mut rx))
     }
 
+    /// The receiver's `close`, from the one receiving task.
     fn close_now(&self) {
-        drop(locked(&self.tx).take());
-        // Outside the runtime (the runner's thread) or inside a task, as the caller is.
-        match tokio::runtime::Handle::try_current() {
-            Ok(_) => {
-                if let Ok(mut rx) = self.rx.try_lock() {
-                    rx.close();
-                }
-            }
-            Err(_) => self.rx.blocking_lock().close(),
+        if let Some(mut rx) = self.rx.lend() {
+            rx.close();
         }
     }
 
-    /// Not in tokio's scenarios (see `SINGLE_CONSUMER_OPS`).
+    /// Not in tokio's scenarios: it needs the receiver.
     fn len_now(&self) -> usize {
-        self.rx.try_lock().map_or(0, |rx| rx.len())
+        self.rx.lend().map_or(0, |rx| rx.len())
     }
 }
 
@@ -91,27 +89,26 @@ impl AsyncOps for TokioMpsc {
                 }
             },
             move || async move {
-                self.rx
-                    .lock()
-                    .await
-                    .recv()
-                    .await
-                    .map_or(Ret::Closed, Ret::Got)
+                match self.rx.lend() {
+                    // Lent for the whole receive; a dropped future drops the loan, which
+                    // gives the receiver back (tokio's `recv` is cancel-safe).
+                    Some(mut rx) => rx.recv().await.map_or(Ret::Closed, Ret::Got),
+                    None => Ret::Closed,
+                }
             },
         )
     }
 
     fn release(&self) {
-        self.close_now();
+        drop(locked(&self.tx).take());
+        self.rx.if_here(tokio::sync::mpsc::Receiver::close);
     }
 }
 
-/// tokio's scenarios: as [`SINGLE_CONSUMER_OPS`], and no `close` either. Its receiver's
-/// `close` needs the receiver, which a waiting get holds across its await, so a `close` called
-/// from a task could not always reach it; the runner's release, from its own thread, waits for
-/// it instead.
+/// tokio's scenarios: blocking and non-blocking puts and gets, the receiver's `close` and
+/// cancellation, with every receiving operation in one task.
 const TOKIO_OPS: OpSet = OpSet {
-    close: false,
+    close: true,
     cancel: true,
     ..SINGLE_CONSUMER_OPS
 };
@@ -179,9 +176,10 @@ tokio_adapter!(
 pub(crate) fn target() -> Box<dyn Target> {
     Box::new(Peer {
         name: "tokio-mpsc",
-        semantics: "single consumer (gets take turns on the receiver); no close on the senders: \
-                    the release drops them and closes the receiver; no close in the scenarios; \
-                    bounded only",
+        semantics: "tokio's own send, try_send, recv, try_recv and the receiver's close: single \
+                    consumer (receiving operations and close in one task, lent the one \
+                    receiver); the release drops the senders and closes the receiver; no len in \
+                    the scenarios; bounded only",
         discards_on_close: false,
         ops: TOKIO_OPS,
         capacities: BOUNDED,

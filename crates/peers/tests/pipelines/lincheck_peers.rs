@@ -76,3 +76,21 @@ fn std_sync_channel_fails_when_its_released_items_must_survive() {
     let (conclusion, counts) = sweep("std-sync-channel", Spec::new);
     assert_eq!(conclusion, Conclusion::Violation, "{counts}");
 }
+
+/// tokio's receiver `close` lets gets drain the queued items. Held to a close that throws them
+/// away, the sweep must see a get take an item after a close.
+#[test]
+fn tokio_mpsc_fails_when_its_close_must_discard() {
+    let (conclusion, counts) = sweep("tokio-mpsc", |capacity| {
+        Spec::new(capacity).discarding_on_close()
+    });
+    assert_eq!(conclusion, Conclusion::Violation, "{counts}");
+}
+
+/// And its capacity is tokio's: held to one more slot, the sweep must see a `try_put` refused
+/// (or a `put` wait) where that slot would have been free.
+#[test]
+fn tokio_mpsc_fails_when_held_to_one_more_slot() {
+    let (conclusion, counts) = sweep("tokio-mpsc", |capacity| Spec::new(capacity + 1));
+    assert_eq!(conclusion, Conclusion::Violation, "{counts}");
+}
