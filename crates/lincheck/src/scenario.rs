@@ -30,6 +30,12 @@ pub struct OpSet {
     /// wanted by two operations at once, so an adapter can lend it to each receiving operation
     /// whole, with no lock around the operation.
     pub single_consumer: bool,
+    /// [`Op::DropSender`] and [`Op::DropReceiver`]: a channel that closes when its last sender
+    /// or its last receiver is dropped (crossbeam, flume, std). A scenario that drops one is
+    /// laid out so that the end it drops is the last: the dropping thread is the only one of the
+    /// parallel part that uses that end (it sends alone, or receives alone), so no other
+    /// operation holds one when it drops.
+    pub drops: bool,
 }
 
 impl OpSet {
@@ -41,6 +47,7 @@ impl OpSet {
         len: true,
         cancel: false,
         single_consumer: false,
+        drops: false,
     };
 
     /// A channel closed only by dropping its senders: blocking and non-blocking send and
@@ -52,6 +59,7 @@ impl OpSet {
         len: false,
         cancel: false,
         single_consumer: false,
+        drops: false,
     };
 
     /// The same operations, and cancelled `get`s and `put`s too.
@@ -86,6 +94,23 @@ impl OpSet {
         }
     }
 
+    /// The same operations, and the drops of the last sender and the last receiver (see
+    /// [`drops`](Self::drops)).
+    ///
+    /// ```
+    /// # if prodcons::BUILT_WITH_LOOM { return; }
+    /// use prodcons_lincheck::{Op, OpSet};
+    ///
+    /// assert!(!OpSet::CHANNEL.allows(Op::DropSender));
+    /// assert!(OpSet::CHANNEL.with_drops().allows(Op::DropReceiver));
+    /// ```
+    pub const fn with_drops(self) -> Self {
+        Self {
+            drops: true,
+            ..self
+        }
+    }
+
     /// Whether `op` is among them.
     pub fn allows(&self, op: Op) -> bool {
         match op {
@@ -94,6 +119,7 @@ impl OpSet {
             Op::Close => self.close,
             Op::Len => self.len,
             Op::CancelledGet | Op::CancelledPut(_) => self.cancel && self.blocking,
+            Op::DropSender | Op::DropReceiver => self.drops,
         }
     }
 }
@@ -191,6 +217,8 @@ mod generate {
         Len,
         CancelledGet,
         CancelledPut,
+        DropSender,
+        DropReceiver,
     }
 
     impl Kind {
@@ -204,6 +232,8 @@ mod generate {
                 Self::Len => Op::Len,
                 Self::CancelledGet => Op::CancelledGet,
                 Self::CancelledPut => Op::CancelledPut(value),
+                Self::DropSender => Op::DropSender,
+                Self::DropReceiver => Op::DropReceiver,
             }
         }
     }
@@ -248,6 +278,45 @@ mod generate {
                 self,
                 Self::Get | Self::TryGet | Self::CancelledGet | Self::Close
             )
+        }
+
+        /// Whether it needs a sender.
+        fn sends(self) -> bool {
+            matches!(self, Self::Put | Self::TryPut | Self::CancelledPut)
+        }
+    }
+
+    /// How a scenario of a target with [`OpSet::drops`] spreads the ends over its threads.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    enum Layout {
+        /// No drops: every thread as [`thread_kinds`] says.
+        Free,
+        /// The first thread alone sends, and may drop the last sender; the others receive.
+        /// On a single-consumer channel there is only one other.
+        SenderDrops,
+        /// The first thread alone receives, and may drop the last receiver; the others send.
+        ReceiverDrops,
+    }
+
+    /// `parallel` without the kinds `leave_out` says.
+    fn without(parallel: &[Kind], leave_out: fn(Kind) -> bool, add: Option<Kind>) -> Vec<Kind> {
+        let mut kinds: Vec<Kind> = parallel
+            .iter()
+            .copied()
+            .filter(|&kind| !leave_out(kind))
+            .collect();
+        kinds.extend(add);
+        kinds
+    }
+
+    /// The kinds thread `thread` of the parallel part may run in `layout`.
+    fn layout_kinds(ops: OpSet, parallel: &[Kind], layout: Layout, thread: usize) -> Vec<Kind> {
+        match (layout, thread) {
+            (Layout::Free, _) => thread_kinds(ops, parallel, thread),
+            (Layout::SenderDrops, 0) => without(parallel, Kind::receives, Some(Kind::DropSender)),
+            (Layout::SenderDrops, _) => without(parallel, Kind::sends, None),
+            (Layout::ReceiverDrops, 0) => without(parallel, Kind::sends, Some(Kind::DropReceiver)),
+            (Layout::ReceiverDrops, _) => without(parallel, Kind::receives, None),
         }
     }
 
@@ -323,15 +392,50 @@ mod generate {
         let fewest_operations = if shape.exact { operations } else { 1 };
         let most_threads = shape.threads.max(2);
         let fewest_threads = if shape.exact { most_threads } else { 2 };
-        let threads = (fewest_threads..=most_threads).prop_flat_map(move |threads| {
-            (0..threads)
-                .map(|thread| {
-                    let base = 100 * (thread + 1);
-                    let kinds = thread_kinds(ops, &parallel_kinds, thread);
-                    part(kinds, operations, fewest_operations, base)
+        let threads = if ops.drops {
+            // Half the scenarios drop nothing; the rest drop one end or the other.
+            let layouts = vec![
+                Layout::Free,
+                Layout::Free,
+                Layout::SenderDrops,
+                Layout::ReceiverDrops,
+            ];
+            prop::sample::select(layouts)
+                .prop_flat_map(move |layout| {
+                    let parallel_kinds = parallel_kinds.clone();
+                    let most_threads = if layout == Layout::SenderDrops && ops.single_consumer {
+                        2
+                    } else {
+                        most_threads
+                    };
+                    (fewest_threads.min(most_threads)..=most_threads).prop_flat_map(
+                        move |threads| {
+                            (0..threads)
+                                .map(|thread| {
+                                    let base = 100 * (thread + 1);
+                                    let kinds = layout_kinds(ops, &parallel_kinds, layout, thread);
+                                    part(kinds, operations, fewest_operations, base)
+                                })
+                                .collect::<Vec<_>>()
+                        },
+                    )
                 })
-                .collect::<Vec<_>>()
-        });
+                .boxed()
+        } else {
+            // Without drops, the very strategy of before they existed, so that a seed gives
+            // the same scenarios as it did (a layout drawn first would change them).
+            (fewest_threads..=most_threads)
+                .prop_flat_map(move |threads| {
+                    (0..threads)
+                        .map(|thread| {
+                            let base = 100 * (thread + 1);
+                            let kinds = thread_kinds(ops, &parallel_kinds, thread);
+                            part(kinds, operations, fewest_operations, base)
+                        })
+                        .collect::<Vec<_>>()
+                })
+                .boxed()
+        };
         let capacities = if shape.capacities.is_empty() {
             vec![0]
         } else {

@@ -65,6 +65,39 @@ pub enum Op {
     /// assert!(Op::CancelledPut(3).is_cancelled());
     /// ```
     CancelledPut(Value),
+    /// Drops the last sender, on a channel that closes that way (crossbeam, flume, std): no
+    /// put can be made after it, and gets drain the queued items and then fail, as after
+    /// Python's close (whatever the target's own `close` does with the items).
+    ///
+    /// ```
+    /// # if prodcons::BUILT_WITH_LOOM { return; }
+    /// use prodcons_lincheck::{Op, Ret, Spec};
+    ///
+    /// let spec = Spec::new(0).discarding_on_close();
+    /// let mut state = spec.initial();
+    /// spec.step(&mut state, Op::Put(1));
+    /// assert_eq!(spec.step(&mut state, Op::DropSender), Some(Ret::Ok));
+    /// assert_eq!(spec.step(&mut state, Op::TryPut(2)), Some(Ret::Closed));
+    /// assert_eq!(spec.step(&mut state, Op::Get), Some(Ret::Got(1)), "gets drain");
+    /// assert_eq!(spec.step(&mut state, Op::Get), Some(Ret::Closed), "and then fail");
+    /// ```
+    DropSender,
+    /// Drops the last receiver, on a channel that closes that way: puts fail from then on, and
+    /// the queued items are thrown away with the receiver (no get can be made after it).
+    ///
+    /// ```
+    /// # if prodcons::BUILT_WITH_LOOM { return; }
+    /// use prodcons_lincheck::{Op, Ret, Spec};
+    ///
+    /// let spec = Spec::new(1);
+    /// let mut state = spec.initial();
+    /// spec.step(&mut state, Op::Put(1));
+    /// assert_eq!(spec.step(&mut state, Op::Put(2)), None, "full: the put waits");
+    /// assert_eq!(spec.step(&mut state, Op::DropReceiver), Some(Ret::Ok));
+    /// assert_eq!(spec.step(&mut state, Op::Put(2)), Some(Ret::Closed), "and then fails");
+    /// assert_eq!(state.items().count(), 0, "the item went with the receiver");
+    /// ```
+    DropReceiver,
 }
 
 impl Op {
@@ -273,7 +306,12 @@ impl Spec {
         match op.uncancelled() {
             Op::Put(_) => !state.closed && self.is_full(state),
             Op::Get => !state.closed && state.items.is_empty(),
-            Op::TryPut(_) | Op::TryGet | Op::Close | Op::Len => false,
+            Op::TryPut(_)
+            | Op::TryGet
+            | Op::Close
+            | Op::Len
+            | Op::DropSender
+            | Op::DropReceiver => false,
             Op::CancelledGet | Op::CancelledPut(_) => unreachable!("uncancelled above"),
         }
     }
@@ -322,6 +360,17 @@ impl Spec {
                 Ret::Ok
             }
             Op::Len => Ret::Len(state.items.len()),
+            // The last sender gone: as Python's close, whatever the target's own close does.
+            Op::DropSender => {
+                state.closed = true;
+                Ret::Ok
+            }
+            // The last receiver gone: the items with it.
+            Op::DropReceiver => {
+                state.closed = true;
+                state.items.clear();
+                Ret::Ok
+            }
             Op::CancelledGet | Op::CancelledPut(_) => unreachable!("uncancelled above"),
         })
     }
@@ -338,6 +387,8 @@ impl fmt::Display for Op {
             Self::Len => f.write_str("len()"),
             Self::CancelledGet => f.write_str("cancelled_get()"),
             Self::CancelledPut(value) => write!(f, "cancelled_put({value})"),
+            Self::DropSender => f.write_str("drop_sender()"),
+            Self::DropReceiver => f.write_str("drop_receiver()"),
         }
     }
 }

@@ -68,7 +68,8 @@ pub trait Immediate {
 }
 
 /// What `op` returns if it is one that never waits; `None` for `put` and `get` (see
-/// [`Immediate`]'s example).
+/// [`Immediate`]'s example), and for [`Op::DropSender`] and [`Op::DropReceiver`], which only a
+/// target whose [`OpSet::drops`] says so has, and maps itself.
 pub fn immediately(queue: &impl Immediate, op: Op) -> Option<Ret> {
     Some(match op {
         Op::TryPut(value) => queue.try_put_now(value),
@@ -78,7 +79,12 @@ pub fn immediately(queue: &impl Immediate, op: Op) -> Option<Ret> {
             Ret::Ok
         }
         Op::Len => Ret::Len(queue.len_now()),
-        Op::Put(_) | Op::Get | Op::CancelledGet | Op::CancelledPut(_) => return None,
+        Op::Put(_)
+        | Op::Get
+        | Op::CancelledGet
+        | Op::CancelledPut(_)
+        | Op::DropSender
+        | Op::DropReceiver => return None,
     })
 }
 

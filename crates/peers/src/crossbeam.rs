@@ -105,6 +105,8 @@ impl SyncOps for Checked {
             Op::TryGet => self
                 .receiver()
                 .map_or(Ret::Closed, |rx| get_ret(rx.try_get())),
+            Op::DropSender => self.drop_sender(),
+            Op::DropReceiver => self.drop_receiver(),
             Op::Close | Op::Len | Op::CancelledGet | Op::CancelledPut(_) => {
                 unreachable!("not in the crossbeam target's scenarios: {op}")
             }
@@ -120,9 +122,9 @@ impl SyncOps for Checked {
 pub(crate) fn target() -> Box<dyn Target> {
     dropped_ends_peer(
         "crossbeam",
-        "no close: the release drops every end, so crossbeam's disconnect wakes blocked sends \
-         and receives (the queued items go with the receivers); no close or len in the \
-         scenarios",
+        "no close: drop_sender and drop_receiver drop the last sender or receiver, and the \
+         release drops every end, so crossbeam's disconnect wakes blocked sends and receives \
+         (the queued items go with the receivers); no close or len in the scenarios",
         ANY,
         None,
         |peer, scenario, watch| {

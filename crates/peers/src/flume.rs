@@ -160,6 +160,8 @@ impl Bounded {
                     Err(flume::TryRecvError::Empty) => Ret::Empty,
                     Err(flume::TryRecvError::Disconnected) => Ret::Closed,
                 }),
+            Op::DropSender => self.drop_sender(),
+            Op::DropReceiver => self.drop_receiver(),
             Op::Put(_) | Op::Get => return None,
             Op::Close | Op::Len | Op::CancelledGet | Op::CancelledPut(_) => {
                 unreachable!("not in the bounded flume targets' scenarios: {op}")
@@ -212,9 +214,10 @@ impl AsyncOps for Bounded {
 }
 
 /// What the bounded flume targets do differently.
-const BOUNDED_SEMANTICS: &str = "no close: the release drops every end, so flume's disconnect \
-                                 wakes blocked sends and receives (the queued items go with \
-                                 the receivers); no close or len in the scenarios";
+const BOUNDED_SEMANTICS: &str = "no close: drop_sender and drop_receiver drop the last sender \
+                                 or receiver, and the release drops every end, so flume's \
+                                 disconnect wakes blocked sends and receives (the queued items \
+                                 go with the receivers); no close or len in the scenarios";
 
 /// `flume-bounded`: the current release's bounded channel on threads, `send` and `recv`.
 pub(crate) fn bounded_target() -> Box<dyn Target> {

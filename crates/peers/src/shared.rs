@@ -202,18 +202,35 @@ impl<S: Clone, R: Clone> DroppedEnds<S, R> {
     /// The release: drops the adapter's ends, so that the last ones go with the operations
     /// that hold them.
     pub(crate) fn drop_ends(&self) {
-        drop(locked(&self.tx).take());
-        drop(locked(&self.rx).take());
+        self.drop_sender();
+        self.drop_receiver();
+    }
+
+    /// [`Op::DropSender`]: drops the adapter's sender, the last one, since the scenario's
+    /// layout leaves no other operation holding a clone ([`OpSet::drops`]). Dropped outside
+    /// the lock: the drop runs the crate's own disconnect.
+    pub(crate) fn drop_sender(&self) -> Ret {
+        let sender = locked(&self.tx).take();
+        drop(sender);
+        Ret::Ok
+    }
+
+    /// [`Op::DropReceiver`]: drops the adapter's receiver, the last one, likewise.
+    pub(crate) fn drop_receiver(&self) -> Ret {
+        let receiver = locked(&self.rx).take();
+        drop(receiver);
+        Ret::Ok
     }
 }
 
-/// The scenarios of a [`DroppedEnds`] target: blocking and non-blocking puts and gets. No
-/// `close`, which these crates do not have (the release is theirs: dropping every end), and no
-/// `len`, which needs a live end, and there is none after the release.
+/// The scenarios of a [`DroppedEnds`] target: blocking and non-blocking puts and gets, and
+/// the drops of the last sender and of the last receiver, which is how these crates close. No
+/// `close`, which they do not have (the release is theirs: dropping every end), and no `len`,
+/// which needs a live end, and there is none after the release.
 pub(crate) const PUTS_AND_GETS: OpSet = OpSet {
     close: false,
     len: false,
-    ..OpSet::ALL
+    ..OpSet::ALL.with_drops()
 };
 
 /// A [`DroppedEnds`] target: [`PUTS_AND_GETS`], held to the discarding close.
@@ -401,8 +418,9 @@ pub(crate) const ANY: &[usize] = &[0, 1, 2];
 pub(crate) const BOUNDED: &[usize] = &[1, 2];
 
 /// The single-consumer channels' scenarios (std, tokio): blocking and non-blocking puts and
-/// gets, with the receiving operations in one thread ([`OneReceiver`]); no `len`, which needs
-/// the receiver in std and tokio alike; `close` and cancellation as each target adds them.
+/// gets, with the receiving operations in one thread ([`OneReceiver`]), and the drops of the
+/// last sender and receiver; no `len`, which needs the receiver in std and tokio alike;
+/// `close` and cancellation as each target adds them (and tokio leaves the drops out).
 pub(crate) const SINGLE_CONSUMER_OPS: OpSet = OpSet {
     close: false,
     ..PUTS_AND_GETS.with_single_consumer()
@@ -417,6 +435,7 @@ pub(crate) const NON_BLOCKING_OPS: OpSet = OpSet {
     len: false,
     cancel: false,
     single_consumer: false,
+    drops: false,
 };
 
 /// A [`TryOnly`] target, on OS threads: [`NON_BLOCKING_OPS`], held to the plain

@@ -67,6 +67,17 @@ impl SyncOps for StdSync {
                 Err(TryRecvError::Empty) => Ret::Empty,
                 Err(TryRecvError::Disconnected) => Ret::Closed,
             }),
+            // The last sender, and the only receiver: the scenario's layout leaves no other
+            // operation holding either (`OpSet::drops`).
+            Op::DropSender => {
+                let sender = locked(&self.tx).take();
+                drop(sender);
+                Ret::Ok
+            }
+            Op::DropReceiver => {
+                self.rx.drop_receiver();
+                Ret::Ok
+            }
             Op::Close | Op::Len | Op::CancelledGet | Op::CancelledPut(_) => {
                 unreachable!("not in the std-sync-channel target's scenarios: {op}")
             }
@@ -85,8 +96,8 @@ pub(crate) fn target() -> Box<dyn Target> {
         name: "std-sync-channel",
         semantics: "std::sync::mpsc::sync_channel through its own blocking send and recv: single \
                     consumer (receiving operations in one thread of the parallel part, lent the \
-                    one receiver); no close: the release drops the sender and the receiver, so \
-                    std's disconnect wakes blocked sends and receives (the queued items go with \
+                    one receiver); no close: drop_sender and drop_receiver drop the last sender \
+                    or the receiver, and the release drops both, so std's disconnect wakes blocked sends and receives (the queued items go with \
                     the receiver); no close or len in the scenarios; bounded only",
         discards_on_close: true,
         ops: SINGLE_CONSUMER_OPS,

@@ -106,10 +106,12 @@ impl AsyncOps for TokioMpsc {
 }
 
 /// tokio's scenarios: blocking and non-blocking puts and gets, the receiver's `close` and
-/// cancellation, with every receiving operation in one task.
+/// cancellation, with every receiving operation in one task. No drops: its `close` is the
+/// receiver's own, and in the scenarios.
 const TOKIO_OPS: OpSet = OpSet {
     close: true,
     cancel: true,
+    drops: false,
     ..SINGLE_CONSUMER_OPS
 };
 

@@ -8,9 +8,12 @@
 use std::time::Duration;
 
 use prodcons_lincheck::{
-    Conclusion, History, OpSet, Plan, Scenario, Spec, Target, Watch, check_target,
+    Conclusion, History, Op, OpSet, Part, Plan, Ret, Scenario, Shape, Spec, Target, Watch, check,
+    check_target, scenarios,
 };
 use prodcons_peers::target;
+use proptest::strategy::{Strategy, ValueTree};
+use proptest::test_runner::TestRunner;
 
 /// A target judged by another specification than its own.
 struct Misjudged {
@@ -93,4 +96,114 @@ fn tokio_mpsc_fails_when_its_close_must_discard() {
 fn tokio_mpsc_fails_when_held_to_one_more_slot() {
     let (conclusion, counts) = sweep("tokio-mpsc", |capacity| Spec::new(capacity + 1));
     assert_eq!(conclusion, Conclusion::Violation, "{counts}");
+}
+
+/// The targets that close by dropping their ends.
+const DROPPING: [&str; 4] = [
+    "crossbeam",
+    "flume-bounded",
+    "flume-bounded-async",
+    "std-sync-channel",
+];
+
+/// Their sweeps drop the last sender and the last receiver, and the end dropped is the last:
+/// no other thread of the parallel part uses it.
+#[test]
+fn channels_that_close_by_dropping_drop_their_last_ends_in_the_sweep() {
+    let uses = |ops: &[Op], receiving: bool| {
+        ops.iter().any(|op| match op {
+            Op::Put(_) | Op::TryPut(_) | Op::CancelledPut(_) => !receiving,
+            Op::Get | Op::TryGet | Op::CancelledGet => receiving,
+            _ => false,
+        })
+    };
+    for name in DROPPING {
+        let target = target(name).unwrap();
+        let strategy = scenarios(&Shape::default(), target.ops());
+        let mut runner = TestRunner::deterministic();
+        let (mut senders, mut receivers) = (0, 0);
+        for _ in 0..200 {
+            let scenario = strategy.new_tree(&mut runner).unwrap().current();
+            for (thread, ops) in scenario.threads.iter().enumerate() {
+                for &op in ops {
+                    let receiving = match op {
+                        Op::DropSender => false,
+                        Op::DropReceiver => true,
+                        _ => continue,
+                    };
+                    if receiving {
+                        receivers += 1;
+                    } else {
+                        senders += 1;
+                    }
+                    for (other, ops) in scenario.threads.iter().enumerate() {
+                        assert!(
+                            other == thread || !uses(ops, receiving),
+                            "{name}: {op} in T{} while T{} uses that end: {scenario:?}",
+                            thread + 1,
+                            other + 1
+                        );
+                    }
+                }
+            }
+        }
+        assert!(
+            senders > 0 && receivers > 0,
+            "{name}: {senders}, {receivers}"
+        );
+    }
+}
+
+/// Dropping the last sender wakes the waiting receives, which drain and then fail; dropping the
+/// last receiver fails the waiting sends. On every target that closes that way, each run of
+/// these scenarios must be linearizable, with exactly the results that says.
+#[test]
+fn dropping_the_last_sender_drains_and_dropping_the_receiver_fails_the_sends() {
+    let drop_sender = Scenario::new(
+        1,
+        vec![Op::TryPut(0)],
+        vec![vec![Op::DropSender], vec![Op::Get, Op::Get, Op::Get]],
+        vec![Op::TryGet],
+    );
+    let drop_receiver = Scenario::new(
+        1,
+        vec![Op::TryPut(0)],
+        vec![
+            vec![Op::DropReceiver],
+            vec![Op::Put(200)],
+            vec![Op::Put(300)],
+        ],
+        vec![Op::TryPut(900), Op::TryGet],
+    );
+    for name in DROPPING {
+        let target = target(name).unwrap();
+        for (scenario, expected) in [
+            (&drop_sender, [Ret::Got(0), Ret::Closed, Ret::Closed]),
+            (&drop_receiver, [Ret::Closed, Ret::Closed, Ret::Closed]),
+        ] {
+            let spec = target.spec(scenario.capacity);
+            for _ in 0..100 {
+                let history = target.run(scenario, &Watch::default());
+                assert!(
+                    check(&spec, &history, 100_000).is_pass(),
+                    "{name}: {history}"
+                );
+                assert_eq!(history.release(), None, "{name}: {history}");
+                // T2's results, in its order: what the drop leaves it.
+                let mut second: Vec<_> = history
+                    .entries()
+                    .iter()
+                    .filter(|entry| entry.part == Part::Thread(1))
+                    .map(|entry| (entry.invoke, entry.response.map(|(_, ret)| ret)))
+                    .collect();
+                second.sort_by_key(|&(invoke, _)| invoke);
+                let second: Vec<_> = second.into_iter().filter_map(|(_, ret)| ret).collect();
+                if scenario == &drop_sender {
+                    assert_eq!(second, expected, "{name}: {history}");
+                } else {
+                    assert_eq!(second, expected[..1], "{name}: {history}");
+                }
+            }
+        }
+    }
 }
