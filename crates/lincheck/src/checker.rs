@@ -297,7 +297,10 @@ impl<'a> Search<'a> {
 
     /// Whether the operations outside `done` can be ordered after it; `None` if out of budget.
     fn explore(&mut self, done: u64, state: State) -> Option<bool> {
-        if done & self.required == self.required && self.left_blocked(done, &state) {
+        if done & self.required == self.required
+            && self.spec.is_settled(&state)
+            && self.left_blocked(done, &state)
+        {
             return Some(true);
         }
         if !self.seen.insert((done, state.clone())) {
@@ -309,11 +312,19 @@ impl<'a> Search<'a> {
         }
         // An operation can come next only if it was invoked before every operation still to
         // be placed had returned: otherwise one of those precedes it in real time.
-        let horizon = (0..self.ops.len())
+        let mut horizon = (0..self.ops.len())
             .filter(|&index| done & 1 << index == 0 && self.ops[index].required)
             .map(|index| self.ops[index].response)
             .min()
             .unwrap_or(u64::MAX);
+        // On a rendezvous, a put whose item waits was the last placed, and its get takes
+        // effect at the same point: so it too must have begun before the put returned. (The
+        // waiting item names that put, so the memo key still fixes the horizon.)
+        if !self.spec.is_settled(&state) {
+            if let Some(&put) = self.path.last() {
+                horizon = horizon.min(self.ops[put].response);
+            }
+        }
         let mut reasons = Vec::new();
         for index in 0..self.ops.len() {
             let op = self.ops[index];
@@ -332,7 +343,7 @@ impl<'a> Search<'a> {
             let stepped = if op.ret == Some(Ret::Cancelled) && op.op.is_cancelled() {
                 Some(Ret::Cancelled)
             } else {
-                self.spec.step(&mut next, op.op)
+                self.spec.step_as(&mut next, op.op, op.ret)
             };
             match stepped {
                 None => reasons.push((index, format!("it would block on {state}"))),
@@ -353,7 +364,15 @@ impl<'a> Search<'a> {
                 }
             }
         }
-        if done & self.required == self.required {
+        if let (false, Some(&put)) = (self.spec.is_settled(&state), self.path.last()) {
+            reasons.push((
+                put,
+                "on a rendezvous its item must be taken by a get at the same point, and no get \
+                 can take it here"
+                    .to_owned(),
+            ));
+        } else if done & self.required == self.required {
+            let together = self.left_blocked(done, &state);
             for index in 0..self.ops.len() {
                 let op = self.ops[index];
                 let stuck = done & 1 << index == 0 && !op.required && !op.free;
@@ -363,6 +382,13 @@ impl<'a> Search<'a> {
                         format!(
                             "it is still blocked, yet on {state} it must not block: a lost wakeup"
                         ),
+                    ));
+                } else if stuck && !together {
+                    reasons.push((
+                        index,
+                        "it is still blocked, and so is an operation it must meet on this open \
+                         rendezvous: a lost wakeup"
+                            .to_owned(),
                     ));
                 }
             }
@@ -377,13 +403,14 @@ impl<'a> Search<'a> {
         Some(false)
     }
 
-    /// Whether every unplaced, unrequired operation must block in `state`.
+    /// Whether every unplaced, unrequired operation must block in `state`, together (on a
+    /// rendezvous, a waiting put and a waiting get would meet).
     fn left_blocked(&self, done: u64, state: &State) -> bool {
-        (0..self.ops.len()).all(|index| {
-            done & 1 << index != 0
-                || self.ops[index].required
-                || self.ops[index].free
-                || self.spec.blocks(state, self.ops[index].op)
-        })
+        let waiting = (0..self.ops.len())
+            .filter(|&index| {
+                done & 1 << index == 0 && !self.ops[index].required && !self.ops[index].free
+            })
+            .map(|index| self.ops[index].op);
+        self.spec.all_block(state, waiting)
     }
 }

@@ -43,7 +43,7 @@ pub use history::{Clock, Entry, History, Part};
 pub use report::{report, scenario_table};
 pub use scenario::scenarios;
 pub use scenario::{OpSet, Scenario, Shape};
-pub use spec::{Op, Ret, Spec, State, Value};
+pub use spec::{Op, RENDEZVOUS, Ret, Spec, State, Value};
 pub use stress::{AsyncOps, BoxFuture, SyncOps, Watch, drive, run_tasks, run_threads};
 pub use targets::{
     Async, Blocking, Flavor, Immediate, LazyRuntime, SeededBug, Target, immediately, target,

@@ -5,6 +5,7 @@ use std::fmt::{self, Write};
 use super::checker::{Failure, FailureKind};
 use super::history::History;
 use super::scenario::Scenario;
+use super::spec::RENDEZVOUS;
 
 /// The scenario as a table: the initial part, then one column per thread, then the post part.
 ///
@@ -29,6 +30,7 @@ pub fn scenario_table(scenario: &Scenario) -> String {
     let mut out = String::new();
     let capacity = match scenario.capacity {
         0 => "unbounded".to_owned(),
+        RENDEZVOUS => "rendezvous (a put completes only with a get)".to_owned(),
         capacity => capacity.to_string(),
     };
     let _ = writeln!(out, "capacity: {capacity}");

@@ -139,7 +139,7 @@ impl OpSet {
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Scenario {
-    /// The capacity; 0 means unbounded.
+    /// The capacity; 0 means unbounded, and [`RENDEZVOUS`](crate::RENDEZVOUS) a rendezvous.
     pub capacity: usize,
     /// Run alone first; never blocking.
     pub init: Vec<Op>,
@@ -298,7 +298,7 @@ mod generate {
         ReceiverDrops,
     }
 
-    /// `parallel` without the kinds `leave_out` says.
+    /// `parallel` without the kinds `leave_out` says, and with `add`.
     fn without(parallel: &[Kind], leave_out: fn(Kind) -> bool, add: Option<Kind>) -> Vec<Kind> {
         let mut kinds: Vec<Kind> = parallel
             .iter()
@@ -325,16 +325,10 @@ mod generate {
     /// receives.
     fn thread_kinds(ops: OpSet, parallel: &[Kind], thread: usize) -> Vec<Kind> {
         if ops.single_consumer && thread > 0 {
-            let sending: Vec<Kind> = parallel
-                .iter()
-                .copied()
-                .filter(|kind| !kind.receives())
-                .collect();
-            if !sending.is_empty() {
-                return sending;
-            }
+            without(parallel, Kind::receives, None)
+        } else {
+            parallel.to_vec()
         }
-        parallel.to_vec()
     }
 
     fn part(

@@ -210,7 +210,28 @@ impl fmt::Display for State {
     }
 }
 
-/// The sequential FIFO queue: a capacity, where 0 means unbounded.
+/// The capacity that stands for a rendezvous channel (every crate's `bounded(0)`, which is not
+/// Python's capacity 0): no slot at all, so a put completes only together with a get. A
+/// [`Spec::new`] of it holds the two to one point, as Lincheck does for dual data structures:
+/// a put's item is taken by a get at the very next step, and nothing else comes between.
+///
+/// ```
+/// # if prodcons::BUILT_WITH_LOOM { return; }
+/// use prodcons_lincheck::{Op, RENDEZVOUS, Ret, Spec};
+///
+/// let spec = Spec::new(RENDEZVOUS);
+/// let mut state = spec.initial();
+/// assert_eq!(spec.step(&mut state, Op::Get), None, "alone, a get waits for a put");
+/// assert_eq!(spec.step(&mut state, Op::TryPut(1)), Some(Ret::Full), "no get waits");
+/// assert_eq!(spec.step(&mut state, Op::Put(1)), Some(Ret::Ok), "a put meets a get...");
+/// assert_eq!(spec.step(&mut state, Op::Len), None, "...at once: nothing comes between");
+/// assert_eq!(spec.step(&mut state, Op::Get), Some(Ret::Got(1)));
+/// assert!(spec.is_settled(&state));
+/// ```
+pub const RENDEZVOUS: usize = usize::MAX;
+
+/// The sequential FIFO queue: a capacity, where 0 means unbounded (and [`RENDEZVOUS`] a
+/// rendezvous).
 ///
 /// ```
 /// # if prodcons::BUILT_WITH_LOOM { return; }
@@ -303,6 +324,15 @@ impl Spec {
     /// assert!(!spec.blocks(&spec.initial(), Op::TryGet));
     /// ```
     pub fn blocks(&self, state: &State, op: Op) -> bool {
+        if self.is_rendezvous() {
+            // Alone, a put waits for a get, and a get for a put (or for a put's item, which
+            // only it may take next); `all_block` says when a waiting pair must not.
+            return match op.uncancelled() {
+                Op::Put(_) => !state.closed,
+                Op::Get => !state.closed && state.items.is_empty(),
+                _ => false,
+            };
+        }
         match op.uncancelled() {
             Op::Put(_) => !state.closed && self.is_full(state),
             Op::Get => !state.closed && state.items.is_empty(),
@@ -330,6 +360,26 @@ impl Spec {
     /// assert_eq!(spec.step(&mut state, Op::Len), Some(Ret::Len(0)));
     /// ```
     pub fn step(&self, state: &mut State, op: Op) -> Option<Ret> {
+        self.step_as(state, op, None)
+    }
+
+    /// As [`step`](Self::step), except where the specification allows more than one result:
+    /// then the one `recorded`, if it is among them. Only a rendezvous has such a step: its
+    /// `try_put` succeeds if a get takes the item at once, and says `Full` otherwise.
+    ///
+    /// ```
+    /// # if prodcons::BUILT_WITH_LOOM { return; }
+    /// use prodcons_lincheck::{Op, RENDEZVOUS, Ret, Spec};
+    ///
+    /// let spec = Spec::new(RENDEZVOUS);
+    /// let mut state = spec.initial();
+    /// assert_eq!(spec.step_as(&mut state, Op::TryPut(1), Some(Ret::Ok)), Some(Ret::Ok));
+    /// assert_eq!(spec.step_as(&mut state, Op::TryGet, None), Some(Ret::Got(1)));
+    /// ```
+    pub fn step_as(&self, state: &mut State, op: Op, recorded: Option<Ret>) -> Option<Ret> {
+        if self.is_rendezvous() {
+            return Self::meet(state, op, recorded);
+        }
         if self.blocks(state, op) {
             return None;
         }
@@ -371,6 +421,94 @@ impl Spec {
                 state.items.clear();
                 Ret::Ok
             }
+            Op::CancelledGet | Op::CancelledPut(_) => unreachable!("uncancelled above"),
+        })
+    }
+
+    /// Whether this is a rendezvous's model (capacity [`RENDEZVOUS`]).
+    ///
+    /// ```
+    /// # if prodcons::BUILT_WITH_LOOM { return; }
+    /// use prodcons_lincheck::{RENDEZVOUS, Spec};
+    ///
+    /// assert!(Spec::new(RENDEZVOUS).is_rendezvous());
+    /// assert!(!Spec::new(0).is_rendezvous());
+    /// ```
+    pub fn is_rendezvous(&self) -> bool {
+        self.capacity == RENDEZVOUS
+    }
+
+    /// Whether `state` may end a history: always, except a rendezvous's state in which a put's
+    /// item still waits for the get it completes with.
+    ///
+    /// ```
+    /// # if prodcons::BUILT_WITH_LOOM { return; }
+    /// use prodcons_lincheck::{Op, RENDEZVOUS, Spec};
+    ///
+    /// let spec = Spec::new(RENDEZVOUS);
+    /// let mut state = spec.initial();
+    /// spec.step(&mut state, Op::Put(1));
+    /// assert!(!spec.is_settled(&state), "a put with no get");
+    /// ```
+    pub fn is_settled(&self, state: &State) -> bool {
+        !self.is_rendezvous() || state.items.is_empty()
+    }
+
+    /// Whether every operation of `waiting` must block in `state`, together: each must alone
+    /// ([`blocks`](Self::blocks)), and on an open rendezvous no put and get wait at once,
+    /// since the two would meet.
+    ///
+    /// ```
+    /// # if prodcons::BUILT_WITH_LOOM { return; }
+    /// use prodcons_lincheck::{Op, RENDEZVOUS, Spec};
+    ///
+    /// let spec = Spec::new(RENDEZVOUS);
+    /// let state = spec.initial();
+    /// assert!(spec.all_block(&state, [Op::Put(1), Op::Put(2)]));
+    /// assert!(!spec.all_block(&state, [Op::Put(1), Op::Get]), "a lost wakeup");
+    /// ```
+    pub fn all_block(&self, state: &State, waiting: impl IntoIterator<Item = Op>) -> bool {
+        let (mut puts, mut gets) = (false, false);
+        for op in waiting {
+            if !self.blocks(state, op) {
+                return false;
+            }
+            puts |= matches!(op.uncancelled(), Op::Put(_));
+            gets |= matches!(op.uncancelled(), Op::Get);
+        }
+        !(self.is_rendezvous() && !state.closed && puts && gets)
+    }
+
+    /// A rendezvous's step (see [`RENDEZVOUS`]): its state holds at most the item of a put
+    /// that has just met its get, which only that get, the next step, may take.
+    fn meet(state: &mut State, op: Op, recorded: Option<Ret>) -> Option<Ret> {
+        if let Some(&value) = state.items.front() {
+            return matches!(op.uncancelled(), Op::Get | Op::TryGet).then(|| {
+                state.items.clear();
+                Ret::Got(value)
+            });
+        }
+        Some(match op.uncancelled() {
+            Op::Put(_) | Op::TryPut(_) | Op::Get | Op::TryGet if state.closed => Ret::Closed,
+            Op::Put(value) => {
+                state.items.push_back(value);
+                Ret::Ok
+            }
+            // A try_put succeeds only by meeting a get that waits; that it found none is
+            // always a possible answer.
+            Op::TryPut(value) if recorded == Some(Ret::Ok) => {
+                state.items.push_back(value);
+                Ret::Ok
+            }
+            Op::TryPut(_) => Ret::Full,
+            Op::Get => return None,
+            Op::TryGet => Ret::Empty,
+            // Nothing is ever queued, so there is nothing to drain or discard.
+            Op::Close | Op::DropSender | Op::DropReceiver => {
+                state.closed = true;
+                Ret::Ok
+            }
+            Op::Len => Ret::Len(0),
             Op::CancelledGet | Op::CancelledPut(_) => unreachable!("uncancelled above"),
         })
     }

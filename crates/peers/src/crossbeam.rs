@@ -14,7 +14,8 @@ use prodcons::channel::{Closed, Receiver, Sender, ThreadChannel};
 use prodcons_lincheck::{Op, Ret, SyncOps, Target, Value};
 
 use crate::shared::{
-    ANY, DroppedEnds, End, dropped_ends_peer, get_ret, on_threads, put_ret, unbounded_for_0,
+    ANY, DroppedEnds, End, RENDEZVOUS_ONLY, dropped_ends_peer, ends, get_ret, on_threads, put_ret,
+    unbounded_for_0,
 };
 
 /// crossbeam-channel, the peer a Rust user would reach for, for the thread driver;
@@ -131,6 +132,27 @@ pub(crate) fn target() -> Box<dyn Target> {
             on_threads(
                 peer,
                 &Checked::new(Crossbeam::channel(scenario.capacity)),
+                scenario,
+                watch,
+            )
+        },
+    )
+}
+
+/// The checker's `crossbeam-rendezvous` target, on OS threads: `bounded(0)`, where a send
+/// completes only together with a receive, as [`DroppedEnds`].
+pub(crate) fn rendezvous_target() -> Box<dyn Target> {
+    dropped_ends_peer(
+        "crossbeam-rendezvous",
+        "bounded(0), a rendezvous: a put completes only together with a get, and a try_put or \
+         try_get succeeds only by meeting one that waits (spec RENDEZVOUS); no close: as \
+         crossbeam",
+        RENDEZVOUS_ONLY,
+        None,
+        |peer, scenario, watch| {
+            on_threads(
+                peer,
+                &Checked::new(ends(crossbeam_channel::bounded(0))),
                 scenario,
                 watch,
             )

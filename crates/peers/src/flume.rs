@@ -21,11 +21,13 @@
 use std::sync::RwLock;
 
 use prodcons_lincheck::{
-    AsyncOps, BoxFuture, Flavor, History, Immediate, LazyRuntime, Op, OpSet, Ret, Scenario,
-    SyncOps, Target, Value, Watch, immediately, waiting,
+    AsyncOps, BoxFuture, Flavor, History, Immediate, LazyRuntime, Op, OpSet, RENDEZVOUS, Ret,
+    Scenario, SyncOps, Target, Value, Watch, immediately, waiting,
 };
 
-use crate::shared::{ANY, DroppedEnds, Peer, dropped_ends_peer, on_tasks, on_threads, try_sent};
+use crate::shared::{
+    ANY, DroppedEnds, Peer, RENDEZVOUS_ONLY, dropped_ends_peer, on_tasks, on_threads, try_sent,
+};
 
 /// A flume adapter (see the module's documentation); the releases differ only in their crate
 /// path.
@@ -133,13 +135,15 @@ flume_adapter!(
     flume_0_10_10
 );
 
-/// flume's bounded channel (unbounded for capacity 0; `bounded(0)` is a rendezvous), through
+/// flume's bounded channel (unbounded for capacity 0; `bounded(0)` for
+/// [`RENDEZVOUS`], a rendezvous), through
 /// `send`/`recv` on threads and `send_async`/`recv_async` on tasks.
 type Bounded = DroppedEnds<flume::Sender<Value>, flume::Receiver<Value>>;
 
 fn bounded(capacity: usize) -> Bounded {
     DroppedEnds::new(match capacity {
         0 => flume::unbounded(),
+        RENDEZVOUS => flume::bounded(0),
         bound => flume::bounded(bound),
     })
 }
@@ -237,6 +241,41 @@ pub(crate) fn bounded_async_target() -> Box<dyn Target> {
         "flume-bounded-async",
         BOUNDED_SEMANTICS,
         ANY,
+        Some(Flavor::CurrentThread),
+        |peer, scenario, watch| on_tasks(peer, bounded(scenario.capacity), scenario, watch),
+    )
+}
+
+/// What the flume rendezvous targets do differently.
+const RENDEZVOUS_SEMANTICS: &str = "bounded(0), a rendezvous: a put completes only together \
+                                    with a get, and a try_put or try_get succeeds only by \
+                                    meeting one that waits (spec RENDEZVOUS); no close: as \
+                                    flume-bounded";
+
+/// `flume-rendezvous`: the current release's `bounded(0)` on threads, `send` and `recv`.
+pub(crate) fn rendezvous_target() -> Box<dyn Target> {
+    dropped_ends_peer(
+        "flume-rendezvous",
+        RENDEZVOUS_SEMANTICS,
+        RENDEZVOUS_ONLY,
+        None,
+        |peer, scenario, watch| on_threads(peer, &bounded(scenario.capacity), scenario, watch),
+    )
+}
+
+/// `flume-rendezvous-async`: the same on a current-thread runtime, `send_async` and
+/// `recv_async`; a known failure, outside `--target all`. A send that finds an async receive
+/// waiting puts its item in the queue and completes at once, without waiting for the receive
+/// to take it, so another receive can take it first, long after the send returned: no
+/// rendezvous. Upstream knows: zesterer/flume#140 (a deadlock it causes) and the open
+/// zesterer/flume#172, which describes this very path.
+pub(crate) fn rendezvous_async_target() -> Box<dyn Target> {
+    dropped_ends_peer(
+        "flume-rendezvous-async",
+        "flume-rendezvous with send_async and recv_async: a send that finds an async receive \
+         waiting queues its item and completes at once, so another receive can take it after \
+         the send returned (zesterer/flume#140, #172): no rendezvous",
+        RENDEZVOUS_ONLY,
         Some(Flavor::CurrentThread),
         |peer, scenario, watch| on_tasks(peer, bounded(scenario.capacity), scenario, watch),
     )

@@ -20,9 +20,10 @@
 //! asyncio's rule.
 //!
 //! Capacity 0 means unbounded throughout, as in the specification. Most crates here also have
-//! a `bounded(0)` rendezvous channel, which is left out: a rendezvous is not a queue of
-//! capacity 0 in Python's sense, and modelling it would need a put that completes only
-//! together with a get.
+//! a `bounded(0)` rendezvous channel, which is not a queue of capacity 0 in Python's sense:
+//! crossbeam's and flume's are checked as targets of their own, against the specification's
+//! [`RENDEZVOUS`](prodcons_lincheck::RENDEZVOUS) variant, in which a put completes only
+//! together with a get (flume's async one is a known failure, zesterer/flume#140).
 //!
 //! Not part of a loom build: the peers' crates are not built for loom, and a loom build's
 //! queues only run inside `loom::model`, where none of this runs. (The examples sit on the
@@ -267,6 +268,8 @@ pub fn targets() -> Vec<Box<dyn Target>> {
         self::flume::async_target(),
         self::flume::bounded_target(),
         self::flume::bounded_async_target(),
+        self::crossbeam::rendezvous_target(),
+        self::flume::rendezvous_target(),
         self::futures::target(),
         self::tokio_mpsc::try_target(),
         self::handoff::target(),
@@ -276,8 +279,11 @@ pub fn targets() -> Vec<Box<dyn Target>> {
 
 /// Releases of other crates that shipped with a known concurrency bug, pinned beside their
 /// fixed releases, and current releases with a known failure: kanal's async receive under
-/// cancellation, flume's async receive on a multi-thread runtime, which can miss a wakeup, and
-/// futures-channel 0.3's `try_send` racing `close` (see `docs/conformance.md`); and our own
+/// cancellation, flume's async receive on a multi-thread runtime, which can miss a wakeup,
+/// futures-channel 0.3's `try_send` racing `close`, and tokio's mpsc with `try_send` and
+/// `try_recv`, whose waiting send holds a freed slot before its item arrives, and flume's
+/// async rendezvous, whose send can complete before any receive takes its item
+/// (zesterer/flume#140) (see `docs/conformance.md`); and our own
 /// known failure, the hand-off queue under cancellation (`tasks-handoff-cancel`). Not among
 /// the targets `--target all` checks: they are expected to fail. `ci/check.sh` requires that
 /// each does, except `flume-async-multi` and `futures-mpsc-close`, whose races show a few
@@ -299,6 +305,8 @@ pub fn shipped_bugs() -> Vec<Box<dyn Target>> {
         self::tokio_mpsc::v0_2_try_target(),
         self::futures::close_race_target(),
         self::handoff::cancel_target(),
+        self::tokio_mpsc::try_ops_target(),
+        self::flume::rendezvous_async_target(),
     ]
 }
 

@@ -417,6 +417,10 @@ pub(crate) const ANY: &[usize] = &[0, 1, 2];
 /// The bounded ones only.
 pub(crate) const BOUNDED: &[usize] = &[1, 2];
 
+/// A rendezvous only: every crate's `bounded(0)`, held to
+/// [`RENDEZVOUS`](prodcons_lincheck::RENDEZVOUS)'s specification.
+pub(crate) const RENDEZVOUS_ONLY: &[usize] = &[prodcons_lincheck::RENDEZVOUS];
+
 /// The single-consumer channels' scenarios (std, tokio): blocking and non-blocking puts and
 /// gets, with the receiving operations in one thread ([`OneReceiver`]), and the drops of the
 /// last sender and receiver; no `len`, which needs the receiver in std and tokio alike;

@@ -97,8 +97,9 @@ pub(crate) fn target() -> Box<dyn Target> {
         semantics: "std::sync::mpsc::sync_channel through its own blocking send and recv: single \
                     consumer (receiving operations in one thread of the parallel part, lent the \
                     one receiver); no close: drop_sender and drop_receiver drop the last sender \
-                    or the receiver, and the release drops both, so std's disconnect wakes blocked sends and receives (the queued items go with \
-                    the receiver); no close or len in the scenarios; bounded only",
+                    or the receiver, and the release drops both, so std's disconnect wakes \
+                    blocked sends and receives (the queued items go with the receiver); no close \
+                    or len in the scenarios; bounded only",
         discards_on_close: true,
         ops: SINGLE_CONSUMER_OPS,
         capacities: BOUNDED,

@@ -273,3 +273,58 @@ fn only_a_cancelled_operation_may_say_cancelled() {
         "{history}"
     );
 }
+
+/// A rendezvous (`RENDEZVOUS`): a put and a get that overlap meet at one point; a put that
+/// returned before its get began did not; a `try_put` that succeeded with no get waiting did
+/// not either; and a put and a get both left blocked should have met: a lost wakeup.
+#[test]
+fn a_rendezvous_put_completes_only_together_with_a_get() {
+    use Part::Thread;
+    let spec = Spec::new(prodcons_lincheck::RENDEZVOUS);
+    let met = history(&[
+        (Thread(0), Op::Put(100), 0, 3, Ret::Ok),
+        (Thread(1), Op::Get, 1, 2, Ret::Got(100)),
+        (Thread(1), Op::TryGet, 4, 5, Ret::Empty),
+    ]);
+    assert!(check(&spec, &met, BUDGET).is_pass());
+    assert!(
+        check(&Spec::new(1), &met, BUDGET).is_pass(),
+        "a buffer explains it too"
+    );
+
+    let apart = history(&[
+        (Thread(0), Op::Put(100), 0, 1, Ret::Ok),
+        (Thread(1), Op::Get, 2, 3, Ret::Got(100)),
+    ]);
+    assert!(check(&spec, &apart, BUDGET).is_fail(), "no common point");
+    assert!(check(&Spec::new(1), &apart, BUDGET).is_pass());
+
+    let alone = history(&[
+        (Thread(0), Op::TryPut(100), 0, 1, Ret::Ok),
+        (Thread(1), Op::TryGet, 2, 3, Ret::Got(100)),
+    ]);
+    assert!(check(&spec, &alone, BUDGET).is_fail(), "no get was waiting");
+    let paired = history(&[
+        (Thread(0), Op::TryPut(100), 1, 2, Ret::Ok),
+        (Thread(1), Op::Get, 0, 3, Ret::Got(100)),
+        (Thread(2), Op::TryPut(300), 4, 5, Ret::Full),
+    ]);
+    assert!(
+        check(&spec, &paired, BUDGET).is_pass(),
+        "a waiting get met it"
+    );
+
+    let both_stuck = History::new(vec![
+        Entry::new(Thread(0), Op::Put(100), 0, None),
+        Entry::new(Thread(1), Op::Get, 1, None),
+    ]);
+    let Verdict::Fail(failure) = check(&spec, &both_stuck, BUDGET) else {
+        panic!("a put and a get both blocked on a rendezvous");
+    };
+    assert_eq!(failure.kind, FailureKind::LostWakeup);
+    let two_puts = History::new(vec![
+        Entry::new(Thread(0), Op::Put(100), 0, None),
+        Entry::new(Thread(1), Op::Put(200), 1, None),
+    ]);
+    assert!(check(&spec, &two_puts, BUDGET).is_pass(), "puts alone wait");
+}
