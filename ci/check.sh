@@ -10,8 +10,10 @@
 #      (rust-lang/futures-rs#861) and tokio 0.2.25 (tokio-rs/tokio#7631), each pinned beside a
 #      fixed release: each must be reported failing (exit 1) within its budget, or the checker
 #      has lost its teeth;
-#   3. the seeded-bug target, likewise; and the known failures under cancellation: kanal's async
-#      receive, and our hand-off queue (`tasks-handoff-cancel`, docs/conformance.md).
+#   3. the seeded-bug target, likewise; the known failures under cancellation: kanal's async
+#      receive, and our hand-off queue (`tasks-handoff-cancel`, docs/conformance.md); and two
+#      documented differences: tokio's mpsc with try_put and try_get (`tokio-mpsc-try-ops`),
+#      and flume's async rendezvous (`flume-rendezvous-async`, zesterer/flume#140).
 #
 # Release build: the stress runner wants real speed, and the checker's throughput too.
 # Environment: CHECK_SCENARIOS (default 200), CHECK_RUNS (default 20), CHECK_SECS (default 20).
@@ -61,5 +63,13 @@ expect_violation kanal-async-cancel --scenarios 200 --runs 20 --seed 13
 # whose item was placed still happened, and a cancelled get that was handed an item gives it
 # back (seed 13: 35 and 64 scenarios in two runs; seeds 1 to 10 all fail within 88 scenarios).
 expect_violation tasks-handoff-cancel --scenarios 200 --runs 20 --seed 13
+
+# tokio's mpsc with try_put and try_get: a slot freed by a receive goes to the first waiting send
+# before its item arrives, so try_put says Full while try_get says Empty (documented order of
+# sends; docs/conformance.md). Seed 12: 56 scenarios, under 2 s.
+expect_violation tokio-mpsc-try-ops --scenarios 200 --runs 20
+# flume's async rendezvous: a send completes before any receive took its item
+# (zesterer/flume#140, #172). Seed 12: 66 scenarios, about 14 s.
+expect_violation flume-rendezvous-async --scenarios 200 --runs 20
 
 step "done in $((SECONDS - START))s"
