@@ -21,9 +21,9 @@ pub(crate) struct CheckArgs {
     /// Targets, comma-separated or repeated; `all` is every one but the pinned releases with
     /// known bugs (`flume-0.10.10-*`, `futures-0.2.0-alpha-mpsc`, `tokio-0.2-mpsc-try`),
     /// current releases with a known failure (`kanal-async-cancel`, `flume-async-multi`,
-    /// `futures-mpsc-close`, `tokio-mpsc-try-ops`, `flume-rendezvous-async`), the hand-off queue under cancellation (`tasks-handoff-cancel`)
-    /// and `seeded-bug`; `ours` is our two queues on threads and on both
-    /// tokio runtimes.
+    /// `futures-mpsc-close`, `tokio-mpsc-try-ops`, `flume-rendezvous-async`), the hand-off
+    /// queue under cancellation (`tasks-handoff-cancel`) and `seeded-bug`; `ours` is our two
+    /// queues on threads and on both tokio runtimes.
     #[arg(long = "target", value_name = "TARGET", value_delimiter = ',', default_value = "ours",
           value_parser = target_names())]
     targets: Vec<String>,
