@@ -7,9 +7,11 @@
 #      verdict. A history the search could not decide (its budget ran out) is no pass: the
 #      sweep then exits 3, INCONCLUSIVE, and this script fails;
 #   2. the shipped flume 0.10.10 (zesterer/flume#98), futures-channel 0.2.0-alpha
-#      (rust-lang/futures-rs#861) and tokio 0.2.25 (tokio-rs/tokio#7631), each pinned beside a
-#      fixed release: each must be reported failing (exit 1) within its budget, or the checker
-#      has lost its teeth;
+#      (rust-lang/futures-rs#861) and tokio 0.2.22 (tokio-rs/tokio#7631), each pinned beside a
+#      fixed release, and tokio 0.2.22 again (tokio-rs/tokio#3215 and #2854) and async-channel
+#      1.4.0 on event-listener 2.3.2 (smol-rs/event-listener#9), bugs that need tasks racing:
+#      each must be reported failing (exit 1) within its budget, or the checker has lost its
+#      teeth;
 #   3. the seeded-bug target, likewise; the known failures under cancellation: kanal's async
 #      receive, and our hand-off queue (`tasks-handoff-cancel`, docs/conformance.md); and two
 #      documented differences: tokio's mpsc with try_put and try_get (`tokio-mpsc-try-ops`),
@@ -56,6 +58,16 @@ expect_violation flume-0.10.10-async --scenarios 2000 --runs 1 --patience-ms 5
 # Both fail in their first few dozen scenarios (docs/conformance.md, "Bugs that shipped").
 expect_violation futures-0.2.0-alpha-mpsc --scenarios 2000 --runs 1
 expect_violation tokio-0.2-mpsc-try --scenarios 2000 --runs 1
+# Shipped bugs that need two tasks racing (docs/conformance.md, "Bugs that shipped"). Both
+# leave an operation asleep for good, a lost wakeup, so a short hang limit keeps the
+# shrinking's reruns short. tokio 0.2.22 strands a slot after close (tokio-rs/tokio#3215,
+# #2854): seeds 1-3 fail after 4-25 scenarios, seed 12 after 42 (7.7 s with shrinking).
+expect_violation tokio-0.2.22-mpsc --scenarios 500 --runs 20 --hang-limit 0.5
+# event-listener 2.3.2 unlinks waiting listeners (smol-rs/event-listener#9): it takes four
+# tasks, and on the current-thread runtime a run repeats, so one run per scenario; seed 1
+# fails at its 438th scenario (3.4 s with shrinking).
+expect_violation async-channel-1.4.0-current --scenarios 3000 --runs 1 --threads 4 \
+    --operations 6 --hang-limit 0.5 --seed 1
 expect_violation seeded-bug --scenarios 200 --runs 20
 # kanal's async receive loses the item a send handed it when the receive is then dropped.
 expect_violation kanal-async-cancel --scenarios 200 --runs 20 --seed 13

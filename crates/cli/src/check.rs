@@ -12,14 +12,17 @@ use indicatif::{ProgressBar, ProgressStyle};
 use prodcons_lincheck::{
     Conclusion, Outcome, Plan, Shape, Target, Verdict, Watch, check, check_target, scenarios,
 };
-use prodcons_peers::{shipped_bugs, target, targets};
+use prodcons_peers::{shipped_bugs, shipped_fixes, target, targets};
 use proptest::strategy::{Strategy, ValueTree};
 use proptest::test_runner::TestRunner;
 
 #[derive(Debug, Args)]
 pub(crate) struct CheckArgs {
     /// Targets, comma-separated or repeated; `all` is every one but the pinned releases with
-    /// known bugs (`flume-0.10.10-*`, `futures-0.2.0-alpha-mpsc`, `tokio-0.2-mpsc-try`),
+    /// known bugs (`flume-0.10.10-*`, `futures-0.2.0-alpha-mpsc`, `tokio-0.2-mpsc-try`,
+    /// `async-channel-1.4.0`, `tokio-0.2.22-mpsc`, `tokio-0.2.22-try-race`) and the current
+    /// releases through the same adapters (`async-channel-2`, `tokio-mpsc-close`,
+    /// `tokio-mpsc-try-race`),
     /// current releases with a known failure (`kanal-async-cancel`, `flume-async-multi`,
     /// `futures-mpsc-close`, `tokio-mpsc-try-ops`, `flume-rendezvous-async`), the hand-off
     /// queue under cancellation (`tasks-handoff-cancel`) and `seeded-bug`; `ours` is our two
@@ -81,6 +84,7 @@ fn target_names() -> PossibleValuesParser {
     let mut names: Vec<&'static str> = targets()
         .iter()
         .chain(&shipped_bugs())
+        .chain(&shipped_fixes())
         .map(|target| target.name())
         .collect();
     names.extend(["seeded-bug", "ours", "all"]);

@@ -38,6 +38,7 @@ mod futures;
 mod handoff;
 mod kanal;
 mod shared;
+mod shipped;
 mod std_mpsc;
 mod tokio_mpsc;
 
@@ -278,16 +279,19 @@ pub fn targets() -> Vec<Box<dyn Target>> {
 }
 
 /// Releases of other crates that shipped with a known concurrency bug, pinned beside their
-/// fixed releases, and current releases with a known failure: kanal's async receive under
-/// cancellation, flume's async receive on a multi-thread runtime, which can miss a wakeup,
-/// futures-channel 0.3's `try_send` racing `close`, and tokio's mpsc with `try_send` and
-/// `try_recv`, whose waiting send holds a freed slot before its item arrives, and flume's
-/// async rendezvous, whose send can complete before any receive takes its item
-/// (zesterer/flume#140) (see `docs/conformance.md`); and our own
-/// known failure, the hand-off queue under cancellation (`tasks-handoff-cancel`). Not among
-/// the targets `--target all` checks: they are expected to fail. `ci/check.sh` requires that
-/// each does, except `flume-async-multi` and `futures-mpsc-close`, whose races show a few
-/// times in a million runs and about once in 60,000, too rarely for any budget CI can afford.
+/// fixed releases (flume 0.10.10, futures-channel 0.2.0-alpha, tokio 0.2.22, async-channel
+/// 1.4.0 on event-listener 2.3.2, crossbeam-channel 0.3.5), and current releases with a known
+/// failure: kanal's async receive under cancellation, flume's async receive on a multi-thread
+/// runtime, which can miss a wakeup, futures-channel 0.3's `try_send` racing `close`, and
+/// tokio's mpsc with `try_send` and `try_recv`, whose waiting send holds a freed slot before
+/// its item arrives, and flume's async rendezvous, whose send can complete before any receive
+/// takes its item (zesterer/flume#140) (see `docs/conformance.md`); and our own known failure,
+/// the hand-off queue under cancellation (`tasks-handoff-cancel`). Not among the targets
+/// `--target all` checks: they are expected to fail. `ci/check.sh` requires the ones that fail
+/// within seconds to fail; the others (`flume-async-multi`, `futures-mpsc-close`,
+/// `crossbeam-0.3.5-try`, the multi-thread `async-channel-1.4.0`, and
+/// `tokio-0.2.22-try-race`, which no sweep has failed) show their races too rarely for any
+/// budget CI can afford.
 ///
 /// ```
 /// # if prodcons::BUILT_WITH_LOOM { return; }
@@ -308,10 +312,28 @@ pub fn shipped_bugs() -> Vec<Box<dyn Target>> {
         self::tokio_mpsc::try_ops_target(),
         self::flume::rendezvous_async_target(),
     ]
+    .into_iter()
+    .chain(self::shipped::bugs())
+    .collect()
 }
 
-/// The target called `name`, if there is one: among [`targets`], [`shipped_bugs`], or the
-/// seeded bug.
+/// The current releases of the crates pinned with a bug in [`shipped_bugs`], through the very
+/// same adapters as the pinned releases (`async-channel-2`, `tokio-mpsc-close`,
+/// `tokio-mpsc-try-race`), so that a sweep of either draws the same scenarios from the same
+/// seed. Not among the targets `--target all` checks: each is a control for its bug.
+///
+/// ```
+/// # if prodcons::BUILT_WITH_LOOM { return; }
+/// let names: Vec<_> = prodcons_peers::shipped_fixes().iter().map(|t| t.name()).collect();
+/// assert!(names.contains(&"tokio-mpsc-close"));
+/// assert!(prodcons_peers::target("async-channel-2").is_some());
+/// ```
+pub fn shipped_fixes() -> Vec<Box<dyn Target>> {
+    self::shipped::fixes()
+}
+
+/// The target called `name`, if there is one: among [`targets`], [`shipped_bugs`],
+/// [`shipped_fixes`], or the seeded bug.
 ///
 /// ```
 /// # if prodcons::BUILT_WITH_LOOM { return; }
@@ -323,6 +345,7 @@ pub fn target(name: &str) -> Option<Box<dyn Target>> {
         targets()
             .into_iter()
             .chain(shipped_bugs())
+            .chain(shipped_fixes())
             .find(|target| target.name() == name)
     })
 }

@@ -1,11 +1,11 @@
 //! `tokio::sync::mpsc`'s bounded channel, for the checker only: tokio 1's on tasks
 //! (`tokio-mpsc`, [`TokioMpsc`]) and through its non-blocking operations and `close` on
-//! threads (`tokio-mpsc-try`, [`TryOnly`]), and tokio 0.2.25's the same way
+//! threads (`tokio-mpsc-try`, [`TryOnly`]), and tokio 0.2.22's the same way
 //! (`tokio-0.2-mpsc-try`), pinned with a shipped bug.
 //!
 //! tokio's `try_recv` said `Empty`, never `Disconnected`, on a channel the receiver had closed
 //! and drained while a sender lived (tokio-rs/tokio#7631, fixed by #7686 in 1.49.0 and
-//! 1.47.3); tokio 0.2.25 is pinned beside the project's own tokio 1.
+//! 1.47.3); tokio 0.2.22 is pinned beside the project's own tokio 1.
 //!
 //! Bounded only: `channel(0)` panics (in tokio 1), and the unbounded channel is another type.
 //! The receiver's methods take `&mut self`: on tasks the one receiving task is lent it whole
@@ -238,7 +238,7 @@ pub(crate) fn try_target() -> Box<dyn Target> {
 pub(crate) fn v0_2_try_target() -> Box<dyn Target> {
     try_only_peer(
         "tokio-0.2-mpsc-try",
-        "tokio 0.2.25, shipped with tokio-rs/tokio#7631 (try_recv says Empty, not Closed, once \
+        "tokio 0.2.22, shipped with tokio-rs/tokio#7631 (try_recv says Empty, not Closed, once \
          the receiver has closed and drained the channel); otherwise as tokio-mpsc-try",
         BOUNDED,
         |peer, scenario, watch| on_threads(peer, &tokio_0_2(scenario.capacity), scenario, watch),

@@ -15,10 +15,20 @@ use prodcons_peers::target;
 ///
 /// On a verdict the check could not reach: that is no pass.
 fn first_failure(name: &str, scenario: &Scenario, runs: u32) -> Option<String> {
+    first_failure_watched(name, scenario, runs, &Watch::default())
+}
+
+/// [`first_failure`], watched by `watch`: a lost wakeup is one after `watch.hang_limit`.
+fn first_failure_watched(
+    name: &str,
+    scenario: &Scenario,
+    runs: u32,
+    watch: &Watch,
+) -> Option<String> {
     let target = target(name).unwrap();
     let spec = target.spec(scenario.capacity);
     (0..runs).find_map(|_| {
-        let history = target.run(scenario, &Watch::default());
+        let history = target.run(scenario, watch);
         match check(&spec, &history, 100_000) {
             Verdict::Fail(failure) => {
                 assert_eq!(failure.kind, FailureKind::NotLinearizable);
@@ -103,6 +113,117 @@ fn tokio_0_2_says_empty_on_a_closed_drained_channel_and_tokio_1_does_not() {
     assert_eq!(first_failure("tokio-mpsc-try", &tokio_7631(), 1_000), None);
 }
 
+/// A watch whose lost wakeups take a second, not ten: the races below end in one.
+fn quick() -> Watch {
+    Watch {
+        hang_limit: Duration::from_secs(1),
+        ..Watch::default()
+    }
+}
+
+/// smol-rs/event-listener#9, fixed in 2.3.3: 2.3.2 hands out its cached list entry without
+/// linking it to the tail, and removing that entry unlinks the listeners before it. The
+/// scenario is the one `prodcons check --target async-channel-1.4.0-current --threads 4
+/// --operations 6 --runs 1 --seed 1` found (its 438th) and shrank: T2's and T3's gets wait
+/// together, T1's cancelled get leaves; at the release, the close notifies every listener on
+/// the list, and T2's is no longer on it, so its get never ends (reported `Empty`, which a
+/// blocking get never returns). On the current-thread runtime the tasks interleave only at
+/// their awaits, so the run repeats.
+fn event_listener_9() -> Scenario {
+    Scenario::new(
+        1,
+        vec![],
+        vec![
+            vec![Op::Put(100), Op::TryGet, Op::Get, Op::CancelledGet],
+            vec![Op::Get],
+            vec![Op::Get],
+            vec![Op::Put(400), Op::Put(401), Op::TryGet],
+        ],
+        vec![Op::TryPut(900), Op::TryGet],
+    )
+}
+
+#[test]
+fn async_channel_1_4_0_loses_a_waiting_receiver_and_the_current_release_does_not() {
+    let report = first_failure_watched(
+        "async-channel-1.4.0-current",
+        &event_listener_9(),
+        10,
+        &quick(),
+    )
+    .expect("async-channel 1.4.0 on event-listener 2.3.2 should fail within 10 runs");
+    assert!(report.contains("get() -> Empty"), "{report}");
+    assert_eq!(
+        first_failure_watched(
+            "async-channel-2-current",
+            &event_listener_9(),
+            100,
+            &quick()
+        ),
+        None
+    );
+}
+
+/// tokio-rs/tokio#3215, fixed in 0.2.24 (and #2854, fixed in 0.2.23): T1's `put(101)` waits on
+/// the full channel when T2 closes it; the slot T2's get then frees goes to T1's closed waiter
+/// and is never given back, so the channel never counts as idle and T1's own get on the closed,
+/// drained channel sleeps for good. The scenario is the minimal one of a `prodcons check
+/// --target tokio-0.2.22-mpsc` sweep. On the multi-thread runtime it needs T1's put to be
+/// queued before T2's close, a race; the sweep's numbers are in `docs/data/shipped-bugs.csv`.
+fn tokio_3215() -> Scenario {
+    Scenario::new(
+        1,
+        vec![],
+        vec![
+            vec![Op::CancelledPut(100), Op::Put(101), Op::Get],
+            vec![Op::Close, Op::Get],
+        ],
+        vec![],
+    )
+}
+
+#[test]
+fn tokio_0_2_22_strands_a_slot_after_close_and_tokio_1_does_not() {
+    let report = first_failure_watched("tokio-0.2.22-mpsc", &tokio_3215(), 200, &quick())
+        .expect("tokio 0.2.22 should fail within 200 runs");
+    assert!(report.contains("get()"), "{report}");
+    assert_eq!(
+        first_failure_watched("tokio-mpsc-close", &tokio_3215(), 200, &quick()),
+        None
+    );
+}
+
+/// How often the fixed scenarios above fail, on each runtime: `SHIPPED_RUNS` runs (default
+/// 200) of each on each target, printed. The counts in `docs/conformance.md`.
+#[test]
+#[ignore = "a count, not a check: run with --ignored --nocapture on a release build"]
+fn races_counts() {
+    let runs: u32 = std::env::var("SHIPPED_RUNS")
+        .ok()
+        .and_then(|runs| runs.parse().ok())
+        .unwrap_or(200);
+    let cases = [
+        ("async-channel-1.4.0-current", event_listener_9()),
+        ("async-channel-2-current", event_listener_9()),
+        ("async-channel-1.4.0", event_listener_9()),
+        ("async-channel-2", event_listener_9()),
+        ("tokio-0.2.22-mpsc", tokio_3215()),
+        ("tokio-mpsc-close", tokio_3215()),
+    ];
+    for (name, scenario) in cases {
+        let target = target(name).unwrap();
+        let spec = target.spec(scenario.capacity);
+        let start = Instant::now();
+        let failures = (0..runs)
+            .filter(|_| check(&spec, &target.run(&scenario, &quick()), 100_000).is_fail())
+            .count();
+        println!(
+            "{name}: {failures} failures in {runs} runs, {:?}",
+            start.elapsed()
+        );
+    }
+}
+
 /// Not a shipped bug with a fix, and not confirmed: an apparent lost wakeup in flume's
 /// `recv_async` that the sweep in `ci/check.sh` hit once (flume 0.11.1, `flume-async-multi`,
 /// 1 in 2,350 histories), found in no issue (the closest is zesterer/flume#182, about the same
@@ -162,4 +283,164 @@ fn flume_recv_async_can_miss_a_wakeup() {
         lost += wakeups;
     }
     assert!(lost > 0, "no lost wakeup in {secs} s");
+}
+
+/// What an untuned sweep saw up to its first violation: the sweep of `prodcons check --target
+/// NAME --seed SEED --scenarios N --runs R`, with the same generator seeded the same way, but
+/// stopping at the first failing history instead of shrinking it, so that the counts and the
+/// time are those it took to *find* the bug.
+struct Sweep {
+    scenarios: u64,
+    histories: u64,
+    unknown: u64,
+    /// Until the first violation, or the whole sweep if there was none.
+    elapsed: Duration,
+    /// The first failing scenario's report.
+    failure: Option<String>,
+}
+
+fn sweep(name: &str, seed: u64, plan: (u32, u32, usize, usize), watch: &Watch) -> Sweep {
+    let (scenarios, runs, threads, operations) = plan;
+    use std::cell::RefCell;
+
+    use prodcons_lincheck::{Shape, scenarios as generate};
+    use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
+
+    let target = target(name).unwrap();
+    // As `check_target` seeds and configures its runner, so the scenarios are the CLI's.
+    let config = Config {
+        cases: scenarios,
+        failure_persistence: None,
+        ..Config::default()
+    };
+    let mut bytes = [0; 32];
+    bytes[..8].copy_from_slice(&seed.to_le_bytes());
+    let mut runner =
+        TestRunner::new_with_rng(config, TestRng::from_seed(RngAlgorithm::ChaCha, &bytes));
+    let shape = Shape {
+        capacities: target.capacities().to_vec(),
+        threads,
+        operations,
+        ..Shape::default()
+    };
+    let found = RefCell::new(Sweep {
+        scenarios: 0,
+        histories: 0,
+        unknown: 0,
+        elapsed: Duration::ZERO,
+        failure: None,
+    });
+    let start = Instant::now();
+    let _ = runner.run(&generate(&shape, target.ops()), |scenario| {
+        let mut found = found.borrow_mut();
+        if found.failure.is_some() {
+            return Ok(());
+        }
+        found.scenarios += 1;
+        let spec = target.spec(scenario.capacity);
+        for _ in 0..runs {
+            let history = target.run(&scenario, watch);
+            found.histories += 1;
+            match check(&spec, &history, watch.budget) {
+                Verdict::Pass { .. } => {}
+                Verdict::Unknown { .. } => found.unknown += 1,
+                Verdict::Fail(failure) => {
+                    found.failure = Some(report(&scenario, &history, &failure));
+                    break;
+                }
+            }
+        }
+        found.elapsed = start.elapsed();
+        Ok(())
+    });
+    found.into_inner()
+}
+
+/// The shipped bugs that need two tasks or threads, each with the current release through
+/// the same adapter, the sweep budget (scenarios × runs) each is given, and the scenarios'
+/// shape (threads × operations per thread; the CLI's default is 3 × 5).
+const RACES: &[(&str, &str, u32, u32, usize, usize)] = &[
+    ("tokio-0.2.22-mpsc", "tokio-mpsc-close", 500, 20, 3, 5),
+    ("crossbeam-0.3.5-try", "crossbeam-try-hop", 2_000, 20, 3, 5),
+    (
+        "tokio-0.2.22-try-race",
+        "tokio-mpsc-try-race",
+        2_000,
+        20,
+        3,
+        5,
+    ),
+    // The current-thread runtime repeats a run exactly, so one run per scenario.
+    (
+        "async-channel-1.4.0-current",
+        "async-channel-2-current",
+        3_000,
+        1,
+        4,
+        6,
+    ),
+    ("async-channel-1.4.0", "async-channel-2", 300, 20, 4, 6),
+];
+
+/// The numbers of `docs/data/shipped-bugs.csv`: for each bug and seed, the untuned sweep of
+/// the pinned release up to its first violation, then the current release's sweep of the very
+/// same scenarios (same seed, same budget) in full. Prints the CSV rows; `SHIPPED_SEEDS`
+/// (default `1,2,3`) and `SHIPPED_ONLY` (one target name) narrow it. The hang limit is 2 s
+/// (`--hang-limit 2`), so a lost wakeup costs 2 s of waiting.
+#[test]
+#[ignore = "minutes long: measures the sweeps; run with --ignored --nocapture on a release build"]
+fn races_sweeps() {
+    let seeds: Vec<u64> = std::env::var("SHIPPED_SEEDS")
+        .unwrap_or_else(|_| "1,2,3".to_owned())
+        .split(',')
+        .map(|seed| seed.trim().parse().unwrap())
+        .collect();
+    let only = std::env::var("SHIPPED_ONLY").ok();
+    let watch = Watch {
+        hang_limit: Duration::from_secs(2),
+        ..Watch::default()
+    };
+    println!(
+        "bug_target,seed,threads,operations,scenarios_budget,runs,scenarios_to_violation,\
+         histories_to_violation,seconds_to_violation,unknown,fixed_target,fixed_scenarios,\
+         fixed_histories,fixed_violations,fixed_unknown,fixed_seconds"
+    );
+    for &(bug, fixed, scenarios, runs, threads, operations) in RACES {
+        let plan = (scenarios, runs, threads, operations);
+        if only.as_deref().is_some_and(|only| only != bug) {
+            continue;
+        }
+        for &seed in &seeds {
+            let found = sweep(bug, seed, plan, &watch);
+            let control = sweep(fixed, seed, plan, &watch);
+            let violation = |sweep: &Sweep, what| {
+                sweep
+                    .failure
+                    .as_ref()
+                    .map_or(what, |_| sweep.histories.to_string())
+            };
+            println!(
+                "{bug},{seed},{threads},{operations},{scenarios},{runs},{},{},{:.2},{},{fixed},{},{},{},\
+                 {},{:.2}",
+                found
+                    .failure
+                    .as_ref()
+                    .map_or("none".to_owned(), |_| found.scenarios.to_string()),
+                violation(&found, "none".to_owned()),
+                found.elapsed.as_secs_f64(),
+                found.unknown,
+                control.scenarios,
+                control.histories,
+                u64::from(control.failure.is_some()),
+                control.unknown,
+                control.elapsed.as_secs_f64(),
+            );
+            if let Some(report) = &found.failure {
+                eprintln!("== {bug}, seed {seed}: first violation ==\n{report}");
+            }
+            if let Some(report) = &control.failure {
+                eprintln!("== {fixed}, seed {seed}: VIOLATION ==\n{report}");
+            }
+        }
+    }
 }
