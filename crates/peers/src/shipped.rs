@@ -546,12 +546,17 @@ fn async_channel_peer(
     })
 }
 
-/// A tokio close target, on the multi-thread runtime.
-fn tokio_close_peer(name: &'static str, semantics: &'static str, run: Run) -> Box<dyn Target> {
+/// A tokio close target, on `flavor`'s runtime.
+fn tokio_close_peer(
+    name: &'static str,
+    semantics: &'static str,
+    flavor: Flavor,
+    run: Run,
+) -> Box<dyn Target> {
     Box::new(Peer {
         ops: TOKIO_CLOSE_OPS,
         capacities: BOUNDED,
-        runtime: Some(LazyRuntime::new(Flavor::MultiThread)),
+        runtime: Some(LazyRuntime::new(flavor)),
         ..Peer::plain(name, semantics, run)
     })
 }
@@ -603,6 +608,16 @@ pub(crate) fn bugs() -> Vec<Box<dyn Target>> {
              the closed, drained channel can sleep for good after a sender's permit comes back); \
              blocking and cancelled puts and gets and the receiver's close, on tokio's \
              multi-thread runtime; single consumer (gets take turns); bounded only",
+            Flavor::MultiThread,
+            |peer, scenario, watch| {
+                on_tasks(peer, Tokio0_2Close::new(scenario.capacity), scenario, watch)
+            },
+        ),
+        tokio_close_peer(
+            "tokio-0.2.22-mpsc-current",
+            "tokio-0.2.22-mpsc on tokio's current-thread runtime, where the tasks interleave \
+             only at their awaits",
+            Flavor::CurrentThread,
             |peer, scenario, watch| {
                 on_tasks(peer, Tokio0_2Close::new(scenario.capacity), scenario, watch)
             },
@@ -652,6 +667,15 @@ pub(crate) fn fixes() -> Vec<Box<dyn Target>> {
             "the current tokio's bounded mpsc through tokio-0.2.22-mpsc's adapter: blocking and \
              cancelled puts and gets and the receiver's close, on tokio's multi-thread runtime; \
              single consumer (gets take turns); bounded only",
+            Flavor::MultiThread,
+            |peer, scenario, watch| {
+                on_tasks(peer, Tokio1Close::new(scenario.capacity), scenario, watch)
+            },
+        ),
+        tokio_close_peer(
+            "tokio-mpsc-close-current",
+            "tokio-mpsc-close on tokio's current-thread runtime, as tokio-0.2.22-mpsc-current",
+            Flavor::CurrentThread,
             |peer, scenario, watch| {
                 on_tasks(peer, Tokio1Close::new(scenario.capacity), scenario, watch)
             },
