@@ -318,9 +318,10 @@ pub fn shipped_bugs() -> Vec<Box<dyn Target>> {
 }
 
 /// The current releases of the crates pinned with a bug in [`shipped_bugs`], through the very
-/// same adapters as the pinned releases (`async-channel-2`, `tokio-mpsc-close`,
-/// `tokio-mpsc-try-race`), so that a sweep of either draws the same scenarios from the same
-/// seed. Not among the targets `--target all` checks: each is a control for its bug.
+/// same adapters as the pinned releases (`async-channel-2`, `tokio-mpsc-close`, their
+/// `-current` twins, `tokio-mpsc-try-race`, `crossbeam-try-hop`), so that a sweep of either
+/// draws the same scenarios from the same seed. Not among the targets `--target all` checks:
+/// each is a control for its bug.
 ///
 /// ```
 /// # if prodcons::BUILT_WITH_LOOM { return; }

@@ -31,7 +31,9 @@
 //!   block and moves the tail in between, the receive sees a message but a null block, and
 //!   waits for the block without ever reading the pointer again: it spins for good.
 //!
-//! The async targets run on tokio's multi-thread runtime (two workers), where the tasks race.
+//! The async targets run on tokio's multi-thread runtime (two workers), where the tasks race,
+//! and have `-current` twins on the current-thread runtime, where tasks interleave only at their
+//! awaits and a run repeats exactly: there the fixed scenarios of the tests fail every time.
 //! A bug that leaves an operation asleep for good would keep the runner from ever ending the
 //! run, since even the release's `close` does not wake a listener that fell off the list: the
 //! adapters' [`Rescue`] makes every still-pending operation look once more after the release,
