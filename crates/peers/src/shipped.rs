@@ -65,10 +65,12 @@ use event_listener_2_3_2 as _;
 /// once more, and one that still cannot finish reports `stuck`.
 ///
 /// The extra poll cannot hide a lost wakeup: the runner has judged a lost wakeup from its
-/// snapshot before it releases, and a release of operations the specification says must
-/// block is a close, after which the crates' own futures look at the channel again on every
-/// poll. It costs the operation path one registration in a [`tokio::sync::Notify`] before
-/// the operation starts, and nothing around the operation itself.
+/// snapshot before it releases; and a release of operations the specification says must all
+/// block is a close, which must wake them, so one still pending after the extra poll is the
+/// crate's failure (async-channel 1.4.0's `recv` resumes at the listener it awaits, which
+/// event-listener 2.3.2's close may never notify) and is reported as such. It costs the
+/// operation path one registration in a [`tokio::sync::Notify`] before the operation starts,
+/// and nothing around the operation itself.
 #[derive(Default)]
 struct Rescue {
     released: AtomicBool,
