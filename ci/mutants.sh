@@ -6,7 +6,9 @@
 # cleanly, or if any mutant survives.
 #
 # The suite for a mutant: the loom models (RUSTFLAGS="--cfg loom" cargo test --tests), then, only
-# if they all pass, the ordinary tests (cargo test --tests; doctests are left out to save time).
+# if they all pass, the ordinary tests (cargo test --tests; doctests are left out to save time),
+# then, only if those pass too, the checker: a bounded release-mode `prodcons check` sweep of our
+# queues (see "The check suite" below).
 # Both are built with `cargo test --tests --no-run` and each test then runs as its own process
 # (`<test binary> --exact NAME`) under `timeout`, so that:
 #   - attribution is exact, even when a loom deadlock aborts the whole process;
@@ -26,6 +28,31 @@
 #   MUTANTS_TEST_TIMEOUT  seconds before one test counts as hung (default 180; the ordinary tests'
 #                         own watchdog fires at 120 s and gives the better message)
 #   LOOM_MAX_PREEMPTIONS  passed through to the loom models, as everywhere else
+#   MUTANTS_CHECK_SCENARIOS, MUTANTS_CHECK_RUNS, MUTANTS_CHECK_SECS, MUTANTS_CHECK_SEED
+#                         the check suite's sweep (defaults 200, 10, 5 and 1; see below)
+#   MUTANTS_IGNORE_ORDER  1: run every mutant's suites as loom, plain, check, ignoring the
+#                         `# suites:` line of its patch (to see which suites miss it)
+#
+# The check suite. `prodcons check --target blocking,async-current,async-multi` is the strongest
+# detector we have for a queue bug that needs threads racing, but it needs a release build of the
+# CLI, which costs a minute or more per mutant, so it runs only for a mutant that both test suites
+# missed. Its binary is built with the `yield-points` feature (src/loom/yield_points.rs), and it
+# sweeps twice: with the points off (PRODCONS_YIELD_SEED=off: plain stress), then with random
+# yields at every lock and atomic point (PRODCONS_YIELD_SEED=MUTANTS_CHECK_SEED). Each sweep is
+# bounded: at most MUTANTS_CHECK_SECS seconds of new scenarios per target, a 1 s hang limit (a
+# lost wakeup costs that long, and so does each shrinking step that reproduces it), and a
+# `timeout` of CHECK_TIMEOUT seconds around it. Its exit code decides:
+#   0  the sweep passed;
+#   1  a violation: the mutant is caught, like a failing test;
+#   3  inconclusive (some histories went without a verdict): no verdict either way, so it is
+#      neither a kill nor a pass. The mutant is reported INCONCLUSIVE, counts as not caught, and
+#      fails the run, so that an unjudged mutant is looked at instead of passing silently;
+#   other: a panic, a hang past the timeout or an abort is caught, as for a test.
+# On the unmutated tree both sweeps must exit 0, or "caught" would mean nothing; that baseline is
+# also CI's run of the random-yield mode on our queues, with the assignment's pipelines on it too.
+# A patch may start with a `# suites: check loom plain` line to run its suites in that order:
+# a mutant that only the check can catch (18) then skips the full runs of both test suites (a
+# survivor runs every test). The order only decides speed and credit, as the test order does.
 #
 # Everything lives under target/mutants/: the scratch copy (src/), one cargo target dir per build
 # flavour (loom/, plain/: dependencies build once, and switching RUSTFLAGS rebuilds nothing),
@@ -45,6 +72,11 @@ SCRATCH=$WORK/src
 LOGS=$WORK/logs
 JOBS=${MUTANTS_JOBS:-$(nproc 2>/dev/null || echo 2)}
 TEST_TIMEOUT=${MUTANTS_TEST_TIMEOUT:-180}
+CHECK_SCENARIOS=${MUTANTS_CHECK_SCENARIOS:-200}
+CHECK_RUNS=${MUTANTS_CHECK_RUNS:-10}
+CHECK_SECS=${MUTANTS_CHECK_SECS:-5}
+CHECK_SEED=${MUTANTS_CHECK_SEED:-1}
+CHECK_TIMEOUT=120
 
 say() {
     printf '==> %s\n' "$*"
@@ -130,6 +162,15 @@ restore() {
 # "label<TAB>executable" lines to $WORK/SUITE.bins. Fails if the build fails.
 build() {
     local suite=$1 log=$2 rustflags=
+    if [[ $suite == check ]]; then
+        (
+            cd "$SCRATCH"
+            CARGO_TARGET_DIR=$WORK/check \
+                cargo build --release --quiet -p prodcons-cli --features prodcons/yield-points
+        ) >>"$log" 2>&1 || return 1
+        [[ -x $WORK/check/release/prodcons ]]
+        return
+    fi
     [[ $suite == loom ]] && rustflags="--cfg loom"
     (
         cd "$SCRATCH"
@@ -269,6 +310,57 @@ run_suite() {
     done
 }
 
+# run_check LOG: the check suite's two sweeps (header). Sets FAILED as run_suite does, and
+# INCONCLUSIVE to the sweeps that could not judge every history (empty if none).
+INCONCLUSIVE=
+run_check() {
+    local log=$1 mode seed rc out how
+    FAILED= INCONCLUSIVE=
+    for mode in plain yield; do
+        seed=off
+        [[ $mode == yield ]] && seed=$CHECK_SEED
+        out=$(mktemp "$WORK/check.XXXXXX")
+        rc=0
+        (
+            cd "$SCRATCH"
+            PRODCONS_YIELD_SEED=$seed timeout --kill-after=10 "$CHECK_TIMEOUT" \
+                "$WORK/check/release/prodcons" check --target blocking,async-current,async-multi \
+                --scenarios "$CHECK_SCENARIOS" --runs "$CHECK_RUNS" --time "$CHECK_SECS" \
+                --hang-limit 1 --seed 12
+        ) >"$out" 2>&1 || rc=$?
+        {
+            printf '\n----- check, %s (PRODCONS_YIELD_SEED=%s): exit %s -----\n' "$mode" "$seed" "$rc"
+            cat "$out"
+        } >>"$log"
+        # The table's rows, for the summary line: target, histories, failed, seconds.
+        CHECK_TABLE+=$(awk -v mode="$mode" '$NF ~ /^(linearizable|VIOLATION|INCONCLUSIVE)$/ && NF == 9 {
+            printf " %s %s: %s histories, %s unknown, %s failed, %ss;", mode, $1, $3, $5, $6, $8 }' "$out")
+        rm -f "$out"
+        case $rc in
+        0) continue ;;
+        3)
+            INCONCLUSIVE+="${INCONCLUSIVE:+, }check::$mode (inconclusive)"
+            continue
+            ;;
+        1) how=violation ;;
+        124 | 137) how="hung ${CHECK_TIMEOUT}s" ;;
+        101) how=panicked ;;
+        *) how="aborted, exit $rc" ;;
+        esac
+        FAILED="check::$mode ($how)"
+        return
+    done
+}
+
+# run SUITE LOG: runs a built suite, whichever kind.
+run() {
+    if [[ $1 == check ]]; then
+        run_check "$2"
+    else
+        run_suite "$1" "$2"
+    fi
+}
+
 # ---------------------------------------------------------------------------------------------
 # The baseline: the unmutated suite must be green, or "caught" would mean nothing.
 
@@ -282,6 +374,22 @@ for suite in loom plain; do
     [[ -z $FAILED ]] || die "the unmutated $suite suite is red: $FAILED; see $baseline_log"
     say "baseline: the $suite suite is green (${#COST[@]} tests timed so far, $((SECONDS - suite_start))s)"
 done
+say "baseline: building the check suite (release, yield-points)"
+suite_start=$SECONDS
+build check "$baseline_log" || die "the unmutated check suite does not build: see $baseline_log"
+say "baseline: built in $((SECONDS - suite_start))s; the sweeps, plain then with random yields"
+suite_start=$SECONDS
+CHECK_TABLE=
+run_check "$baseline_log"
+[[ -z $FAILED ]] || die "the unmutated queues fail the check: $FAILED; see $baseline_log"
+[[ -z $INCONCLUSIVE ]] || die "the check of the unmutated queues is inconclusive: $INCONCLUSIVE; see $baseline_log"
+say "baseline: the check is green ($((SECONDS - suite_start))s):$CHECK_TABLE"
+# The pipelines on the random yields: the assignment's cells, with threads and with tasks, whose
+# sums the binary checks (exit 1 on a wrong one).
+suite_start=$SECONDS
+(cd "$SCRATCH" && PRODCONS_YIELD_SEED=$CHECK_SEED timeout "$CHECK_TIMEOUT" "$WORK/check/release/prodcons") \
+    >>"$baseline_log" 2>&1 || die "the pipelines fail with random yields; see $baseline_log"
+say "baseline: the assignment's pipelines pass with random yields ($((SECONDS - suite_start))s)"
 restore 00-baseline
 
 # ---------------------------------------------------------------------------------------------
@@ -296,22 +404,40 @@ for patch in "${patches[@]}"; do
     mutant_start=$SECONDS
     say "$name"
     caught=no suite=- by=-
+    # The suites' order: the patch's `# suites:` line, if any (header), else loom, plain, check.
+    suites=(loom plain check)
+    order=$(sed -n 's/^# suites: *//p' "$patch" | head -n 1)
+    if [[ -n $order && ${MUTANTS_IGNORE_ORDER:-0} != 1 ]]; then
+        read -r -a suites <<<"$order"
+        [[ $(printf '%s\n' "${suites[@]}" | sort | tr '\n' ' ') == "check loom plain " ]] ||
+            die "$name: its \`# suites:\` line must name check, loom and plain once each"
+    fi
     # A dry run first, so that a half-applying patch leaves the scratch copy untouched.
     if ! patch -d "$SCRATCH" -p1 --forward --batch --dry-run <"$patch" >>"$log" 2>&1 ||
         ! patch -d "$SCRATCH" -p1 --forward --batch --no-backup-if-mismatch -r - <"$patch" >>"$log" 2>&1; then
         caught=ERROR by="patch does not apply"
     else
-        for flavour in loom plain; do
+        undecided=
+        for flavour in "${suites[@]}"; do
             if ! build "$flavour" "$log"; then
                 caught=ERROR suite=$flavour by="does not compile"
                 break
             fi
-            run_suite "$flavour" "$log"
+            CHECK_TABLE=
+            run "$flavour" "$log"
+            if [[ $flavour == check ]]; then
+                say "$name: check:$CHECK_TABLE"
+                undecided=$INCONCLUSIVE
+            fi
             if [[ -n $FAILED ]]; then
                 caught=yes suite=$flavour by=$FAILED
                 break
             fi
         done
+        # Not caught, and the check could not judge every history: no verdict, never a pass.
+        if [[ $caught == no && -n $undecided ]]; then
+            caught=INCONCLUSIVE suite=check by=$undecided
+        fi
         if ! patch -d "$SCRATCH" -p1 -R --batch --no-backup-if-mismatch -r - <"$patch" >>"$log" 2>&1; then
             die "$name: the patch does not reverse; the scratch copy is left as it is for a look"
         fi
@@ -334,4 +460,4 @@ done
 total=$((SECONDS - START))
 printf '\n%d mutants, %d not caught; total %dm%02ds (logs in %s)\n' \
     "${#rows[@]}" "$survivors" $((total / 60)) $((total % 60)) "${LOGS#"$ROOT"/}"
-((survivors == 0)) || die "$survivors mutant(s) survived or could not be tested"
+((survivors == 0)) || die "$survivors mutant(s) survived, were inconclusive or could not be tested"

@@ -27,8 +27,10 @@
 
 #[cfg(not(loom))]
 use std::sync::OnceLock;
+// From the shim, so that a `yield-points` build makes their loads and stores points too; in
+// any other build they are std's own.
 #[cfg(not(loom))]
-use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
+use crate::loom::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
 #[cfg(not(loom))]
 use std::time::{Duration, Instant};
 
