@@ -158,7 +158,8 @@ impl<G> Drop for Guard<G> {
 /// std's atomics, with the two the backoff uses wrapped so that their loads and stores are
 /// points too.
 pub(crate) mod atomic {
-    #[allow(unused_imports)] // The whole family, as `std::sync::atomic`; two are wrapped below.
+    #[allow(unused_imports)]
+    // The whole family, as `std::sync::atomic`; two are wrapped below.
     pub(crate) use std::sync::atomic::*;
 
     use super::around;
