@@ -15,7 +15,7 @@
 pub(crate) use super::backend_sync::Arc;
 
 #[cfg(not(all(not(loom), feature = "yield-points")))]
-#[allow(unused_imports)]
+#[allow(unused_imports)] // Under loom the backoff's atomics, its only users, are compiled out.
 pub(crate) use super::backend_sync::atomic;
 
 #[cfg(all(not(loom), feature = "yield-points"))]
