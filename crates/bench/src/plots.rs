@@ -256,28 +256,43 @@ fn y_range(series: &Series) -> Option<std::ops::Range<f64>> {
     (lo <= hi && lo > 0.0).then(|| lo / 2.0..hi * 30.0)
 }
 
-type DrawResult = Result<(), Box<dyn std::error::Error>>;
+pub(crate) type DrawResult = Result<(), Box<dyn std::error::Error>>;
+
+/// The drawing area of a new SVG at `path`.
+pub(crate) type SvgArea<'a> = DrawingArea<SVGBackend<'a>, plotters::coord::Shift>;
+
+/// Writes an SVG of `size` at `path`: a white page that `paint` draws on, every failure a
+/// [`BenchError::Plot`] naming the file.
+pub(crate) fn draw_svg(
+    path: &Path,
+    size: (u32, u32),
+    paint: impl FnOnce(&SvgArea) -> DrawResult,
+) -> Result<(), BenchError> {
+    let failed = |reason: String| BenchError::Plot {
+        path: path.to_owned(),
+        reason,
+    };
+    let root = SVGBackend::new(path, size).into_drawing_area();
+    root.fill(&WHITE)
+        .map_err(|error| failed(error.to_string()))?;
+    paint(&root).map_err(|error| failed(error.to_string()))?;
+    root.present().map_err(|error| failed(error.to_string()))
+}
 
 fn draw(
     path: &Path,
     title: &str,
     paint: impl FnOnce(&mut ChartBuilder<SVGBackend>) -> DrawResult,
 ) -> Result<(), BenchError> {
-    let failed = |reason: String| BenchError::Plot {
-        path: path.to_owned(),
-        reason,
-    };
-    let root = SVGBackend::new(path, SIZE).into_drawing_area();
-    root.fill(&WHITE)
-        .map_err(|error| failed(error.to_string()))?;
-    let mut builder = ChartBuilder::on(&root);
-    builder
-        .caption(title, ("sans-serif", 22))
-        .margin(16)
-        .x_label_area_size(48)
-        .y_label_area_size(80);
-    paint(&mut builder).map_err(|error| failed(error.to_string()))?;
-    root.present().map_err(|error| failed(error.to_string()))
+    draw_svg(path, SIZE, |root| {
+        let mut builder = ChartBuilder::on(root);
+        builder
+            .caption(title, ("sans-serif", 22))
+            .margin(16)
+            .x_label_area_size(48)
+            .y_label_area_size(80);
+        paint(&mut builder)
+    })
 }
 
 fn draw_series<'a, X, Y>(

@@ -16,6 +16,7 @@ use plotters::prelude::*;
 
 use super::contender::{Contender, PythonRef};
 use super::error::BenchError;
+use super::plots::{DrawResult, SvgArea, draw_svg};
 use super::trace::{ReadTrace, TraceInfo, read_trace, write_trace};
 use prodcons::Params;
 use prodcons_peers::Implementation;
@@ -132,28 +133,16 @@ fn draw_figure(
     traces: &[(String, ReadTrace)],
     window: Duration,
 ) -> Result<(), BenchError> {
-    let failed = |reason: String| BenchError::Plot {
-        path: path.to_owned(),
-        reason,
-    };
-    let root = SVGBackend::new(path, SIZE).into_drawing_area();
-    root.fill(&WHITE)
-        .map_err(|error| failed(error.to_string()))?;
-    let panels = root.split_evenly((traces.len().max(1), 1));
-    for ((label, trace), panel) in traces.iter().zip(&panels) {
-        draw_panel(panel, label, trace, window).map_err(|error| failed(error.to_string()))?;
-    }
-    root.present().map_err(|error| failed(error.to_string()))
+    draw_svg(path, SIZE, |root| {
+        let panels = root.split_evenly((traces.len().max(1), 1));
+        for ((label, trace), panel) in traces.iter().zip(&panels) {
+            draw_panel(panel, label, trace, window)?;
+        }
+        Ok(())
+    })
 }
 
-type Panel<'a> = DrawingArea<SVGBackend<'a>, plotters::coord::Shift>;
-
-fn draw_panel(
-    panel: &Panel,
-    label: &str,
-    trace: &ReadTrace,
-    window: Duration,
-) -> Result<(), Box<dyn std::error::Error>> {
+fn draw_panel(panel: &SvgArea, label: &str, trace: &ReadTrace, window: Duration) -> DrawResult {
     let window_us = window.as_secs_f64() * 1e6;
     let start = trace
         .waits
