@@ -9,7 +9,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use std::path::{Path, PathBuf};
 
-use prodcons::{Params, PipelineError, SpawnOrder, Timeline};
+use prodcons::{Outcome, Params, PipelineError, SpawnOrder, Timeline};
 use prodcons_bench::{
     BenchError, TraceInfo, check_trace_path, remove_empty_trace, trace_size_bound, write_trace,
 };
@@ -78,15 +78,21 @@ pub(crate) fn run(plan: &Plan) -> Result<(), Failure> {
         };
         writeln!(stdout, "{outcome}")?;
         stdout.flush()?;
-        if !outcome.is_correct() {
-            return Err(Failure::WrongSum {
-                implementation,
-                computed: outcome.computed_sum,
-                expected: outcome.expected_sum,
-            });
-        }
+        right_sum(implementation, &outcome)?;
     }
     Ok(())
+}
+
+/// A run's outcome, refused when its total sum is wrong.
+fn right_sum(implementation: Implementation, outcome: &Outcome) -> Result<(), Failure> {
+    if outcome.is_correct() {
+        return Ok(());
+    }
+    Err(Failure::WrongSum {
+        implementation,
+        computed: outcome.computed_sum,
+        expected: outcome.expected_sum,
+    })
 }
 
 /// `run --trace`: one implementation, run with a clock on every wait, its timeline written to
@@ -149,14 +155,7 @@ fn run_traced(plan: &Plan, params: &Params, path: &Path) -> Result<(), Failure> 
         timeline.counts.put_waits + timeline.counts.get_waits,
         path.display()
     );
-    if !outcome.is_correct() {
-        return Err(Failure::WrongSum {
-            implementation,
-            computed: outcome.computed_sum,
-            expected: outcome.expected_sum,
-        });
-    }
-    Ok(())
+    right_sum(implementation, &outcome)
 }
 
 /// Above this bound on a trace's size, `run --trace` warns before the run.
