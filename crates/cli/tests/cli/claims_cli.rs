@@ -4,17 +4,8 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Output;
 
-use assert_cmd::Command;
-
-fn prodcons(args: &[&str]) -> Output {
-    Command::cargo_bin("prodcons")
-        .unwrap()
-        .args(args)
-        .output()
-        .unwrap()
-}
+use crate::prodcons;
 
 /// A fresh copy of the bench crate's claims fixture, laid out as `bench --report` lays it out.
 fn fixture(test: &str) -> PathBuf {

@@ -16,3 +16,13 @@ mod cli;
 mod spawn_and_count_cli;
 #[cfg(not(loom))]
 mod trace_cli;
+
+/// Runs the built `prodcons` with `args` and returns what it did.
+#[cfg(not(loom))]
+fn prodcons(args: &[&str]) -> std::process::Output {
+    assert_cmd::Command::cargo_bin("prodcons")
+        .unwrap()
+        .args(args)
+        .output()
+        .unwrap()
+}

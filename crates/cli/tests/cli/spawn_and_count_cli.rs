@@ -1,16 +1,8 @@
 //! `prodcons run --spawn` and the counting pass's `prodcons count`: the named variant is
 //! accepted and keeps the assignment's output, and each count reports what its mechanism says.
 
-use assert_cmd::Command;
+use crate::prodcons;
 use serde_json::Value;
-
-fn prodcons(args: &[&str]) -> std::process::Output {
-    Command::cargo_bin("prodcons")
-        .unwrap()
-        .args(args)
-        .output()
-        .unwrap()
-}
 
 #[test]
 fn run_accepts_both_spawn_orders_and_prints_the_same_sums() {

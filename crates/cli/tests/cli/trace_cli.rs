@@ -5,21 +5,13 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::process::Command as StdCommand;
 
-use assert_cmd::Command;
+use crate::prodcons;
 use serde_json::Value;
 
 fn scratch(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("prodcons-trace-cli-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     dir.join(name)
-}
-
-fn prodcons(args: &[&str]) -> std::process::Output {
-    Command::cargo_bin("prodcons")
-        .unwrap()
-        .args(args)
-        .output()
-        .unwrap()
 }
 
 /// What a trace says, once checked to be well-formed trace-event JSON.
