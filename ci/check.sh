@@ -9,9 +9,9 @@
 #   2. the shipped flume 0.10.10 (zesterer/flume#98), futures-channel 0.2.0-alpha
 #      (rust-lang/futures-rs#861) and tokio 0.2.22 (tokio-rs/tokio#7631), each pinned beside a
 #      fixed release, and tokio 0.2.22 again (tokio-rs/tokio#3215 and #2854) and async-channel
-#      1.4.0 on event-listener 2.3.2 (smol-rs/event-listener#9), bugs that need tasks racing:
-#      each must be reported failing (exit 1) within its budget, or the checker has lost its
-#      teeth;
+#      1.4.0 on event-listener 2.3.2 (smol-rs/event-listener#9) and futures 0.1.6
+#      (rust-lang/futures-rs#264), bugs that need tasks or threads racing: each must be
+#      reported failing (exit 1) within its budget, or the checker has lost its teeth;
 #   3. the seeded-bug target, likewise; the known failures under cancellation: kanal's async
 #      receive, and our hand-off queue (`tasks-handoff-cancel`, docs/conformance.md); and two
 #      documented differences: tokio's mpsc with try_put and try_get (`tokio-mpsc-try-ops`),
@@ -72,6 +72,10 @@ expect_violation tokio-0.2.22-mpsc --scenarios 500 --runs 20 --hang-limit 0.5
 # fails at its 438th scenario (3.4 s with shrinking).
 expect_violation async-channel-1.4.0-current --scenarios 3000 --runs 1 --threads 4 \
     --operations 6 --hang-limit 0.5 --seed 1
+# futures 0.1.6's close never unparks a sender parked on the full channel
+# (rust-lang/futures-rs#264): a put waiting in one thread while another closes. Seeds 1-3
+# fail at their first scenario; seed 12, the default, took 1.2 s with shrinking.
+expect_violation futures-0.1.6-mpsc --scenarios 200 --runs 20 --hang-limit 0.5
 expect_violation seeded-bug --scenarios 200 --runs 20
 # kanal's async receive loses the item a send handed it when the receive is then dropped.
 expect_violation kanal-async-cancel --scenarios 200 --runs 20 --seed 13

@@ -20,9 +20,9 @@ use proptest::test_runner::TestRunner;
 pub(crate) struct CheckArgs {
     /// Targets, comma-separated or repeated; `all` is every one but the pinned releases with
     /// known bugs (`flume-0.10.10-*`, `futures-0.2.0-alpha-mpsc`, `tokio-0.2-mpsc-try`,
-    /// `tokio-0.2.22-*`, `async-channel-1.4.0*`, `crossbeam-0.3.5-try`), the current releases
-    /// through their adapters (`tokio-mpsc-close*`, `tokio-mpsc-try-race`, `async-channel-2*`,
-    /// `crossbeam-try-hop`),
+    /// `tokio-0.2.22-*`, `async-channel-1.4.0*`, `crossbeam-0.3.5-try`, `futures-0.1.6-mpsc`),
+    /// the current releases through their adapters (`tokio-mpsc-close*`, `tokio-mpsc-try-race`,
+    /// `async-channel-2*`, `crossbeam-try-hop`, `futures-mpsc-parked`),
     /// current releases with a known failure (`kanal-async-cancel`, `flume-async-multi`,
     /// `futures-mpsc-close`, `tokio-mpsc-try-ops`, `flume-rendezvous-async`), the hand-off
     /// queue under cancellation (`tasks-handoff-cancel`) and `seeded-bug`; `ours` is our two

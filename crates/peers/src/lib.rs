@@ -35,6 +35,7 @@ mod async_channel;
 mod crossbeam;
 mod flume;
 mod futures;
+mod futures_parked;
 mod handoff;
 mod kanal;
 mod shared;
@@ -278,20 +279,19 @@ pub fn targets() -> Vec<Box<dyn Target>> {
     targets
 }
 
-/// Releases of other crates that shipped with a known concurrency bug, pinned beside their
-/// fixed releases (flume 0.10.10, futures-channel 0.2.0-alpha, tokio 0.2.22, async-channel
-/// 1.4.0 on event-listener 2.3.2, crossbeam-channel 0.3.5), and current releases with a known
+/// Releases of other crates that shipped with a known concurrency bug, pinned beside their fixed
+/// releases (flume 0.10.10, futures-channel 0.2.0-alpha, tokio 0.2.22, async-channel 1.4.0 on
+/// event-listener 2.3.2, crossbeam-channel 0.3.5, futures 0.1.6), and current releases with a known
 /// failure: kanal's async receive under cancellation, flume's async receive on a multi-thread
-/// runtime, which can miss a wakeup, futures-channel 0.3's `try_send` racing `close`, and
-/// tokio's mpsc with `try_send` and `try_recv`, whose waiting send holds a freed slot before
-/// its item arrives, and flume's async rendezvous, whose send can complete before any receive
-/// takes its item (zesterer/flume#140) (see `docs/conformance.md`); and our own known failure,
-/// the hand-off queue under cancellation (`tasks-handoff-cancel`). Not among the targets
-/// `--target all` checks: they are expected to fail. `ci/check.sh` requires the ones that fail
-/// within seconds to fail; the others (`flume-async-multi`, `futures-mpsc-close`,
-/// `crossbeam-0.3.5-try`, the multi-thread `async-channel-1.4.0`, and
-/// `tokio-0.2.22-try-race`, which no sweep has failed) show their races too rarely for any
-/// budget CI can afford.
+/// runtime, which can miss a wakeup, futures-channel 0.3's `try_send` racing `close`, and tokio's
+/// mpsc with `try_send` and `try_recv`, whose waiting send holds a freed slot before its item
+/// arrives, and flume's async rendezvous, whose send can complete before any receive takes its item
+/// (zesterer/flume#140) (see `docs/conformance.md`); and our own known failure, the hand-off queue
+/// under cancellation (`tasks-handoff-cancel`). Not among the targets `--target all` checks: they
+/// are expected to fail. `ci/check.sh` requires the ones that fail within seconds to fail; the
+/// others (`flume-async-multi`, `futures-mpsc-close`, `crossbeam-0.3.5-try`, the multi-thread
+/// `async-channel-1.4.0`, and `tokio-0.2.22-try-race`, which no sweep has failed) show their races
+/// too rarely for any budget CI can afford.
 ///
 /// ```
 /// # if prodcons::BUILT_WITH_LOOM { return; }
@@ -314,13 +314,14 @@ pub fn shipped_bugs() -> Vec<Box<dyn Target>> {
     ]
     .into_iter()
     .chain(self::shipped::bugs())
+    .chain([self::futures_parked::v0_1_6_target()])
     .collect()
 }
 
 /// The current releases of the crates pinned with a bug in [`shipped_bugs`], through the very
 /// same adapters as the pinned releases (`async-channel-2`, `tokio-mpsc-close`, their
-/// `-current` twins, `tokio-mpsc-try-race`, `crossbeam-try-hop`), so that a sweep of either
-/// draws the same scenarios from the same seed. Not among the targets `--target all` checks:
+/// `-current` twins, `tokio-mpsc-try-race`, `crossbeam-try-hop`, `futures-mpsc-parked`), so
+/// that a sweep of either draws the same scenarios from the same seed. Not among the targets `--target all` checks:
 /// each is a control for its bug.
 ///
 /// ```
@@ -330,7 +331,9 @@ pub fn shipped_bugs() -> Vec<Box<dyn Target>> {
 /// assert!(prodcons_peers::target("async-channel-2").is_some());
 /// ```
 pub fn shipped_fixes() -> Vec<Box<dyn Target>> {
-    self::shipped::fixes()
+    let mut fixes = self::shipped::fixes();
+    fixes.push(self::futures_parked::v0_3_target());
+    fixes
 }
 
 /// The target called `name`, if there is one: among [`targets`], [`shipped_bugs`],

@@ -231,8 +231,38 @@ fn tokio_0_2_22_forgets_the_receiver_when_an_unused_slot_comes_back_and_tokio_1_
     );
 }
 
+/// rust-lang/futures-rs#264, fixed in futures 0.1.7: 0.1.6's `Receiver::close` never unparks
+/// the senders parked on the full channel. T2's `put(200)` fills the channel of capacity 1 and
+/// parks the one sender, so its `put(201)` waits; T1's `close` then must fail it, and in 0.1.6
+/// leaves it asleep for good, a lost wakeup. If the close comes before `put(201)` parks, the
+/// put fails at once and the run passes: the two threads race.
+fn futures_264() -> Scenario {
+    Scenario::new(
+        1,
+        vec![],
+        vec![vec![Op::Close], vec![Op::Put(200), Op::Put(201)]],
+        vec![],
+    )
+}
+
+#[test]
+fn futures_0_1_6_leaves_a_parked_sender_asleep_on_close_and_0_3_does_not() {
+    let (kind, report) = first_failure_watched("futures-0.1.6-mpsc", &futures_264(), 200, &quick())
+        .expect("futures 0.1.6 should fail within 200 runs");
+    assert_eq!(kind, FailureKind::LostWakeup, "{report}");
+    assert!(
+        report.contains("T2  put(201): it is still blocked"),
+        "{report}"
+    );
+    assert_eq!(
+        first_failure_watched("futures-mpsc-parked", &futures_264(), 200, &quick()),
+        None
+    );
+}
+
 /// How often the fixed scenarios above fail, on each runtime: `SHIPPED_RUNS` runs (default
-/// 200) of each on each target, printed. The counts in `docs/conformance.md`.
+/// 200) of each on each target (those whose name starts with `SHIPPED_ONLY`, if set), printed.
+/// The counts in `docs/conformance.md`.
 #[test]
 #[ignore = "a count, not a check: run with --ignored --nocapture on a release build"]
 fn races_counts() {
@@ -251,8 +281,14 @@ fn races_counts() {
         ("tokio-mpsc-close-current", tokio_2854()),
         ("tokio-0.2.22-mpsc", tokio_2854()),
         ("tokio-mpsc-close", tokio_2854()),
+        ("futures-0.1.6-mpsc", futures_264()),
+        ("futures-mpsc-parked", futures_264()),
     ];
+    let only = std::env::var("SHIPPED_ONLY").ok();
     for (name, scenario) in cases {
+        if only.as_deref().is_some_and(|only| !name.starts_with(only)) {
+            continue;
+        }
         let target = target(name).unwrap();
         let spec = target.spec(scenario.capacity);
         let start = Instant::now();
@@ -422,6 +458,7 @@ const RACES: &[(&str, &str, u32, u32, usize, usize)] = &[
         6,
     ),
     ("async-channel-1.4.0", "async-channel-2", 300, 20, 4, 6),
+    ("futures-0.1.6-mpsc", "futures-mpsc-parked", 200, 20, 3, 5),
 ];
 
 /// The numbers of `docs/data/shipped-bugs.csv`: for each bug and seed, the untuned sweep of
@@ -520,6 +557,7 @@ fn the_recorded_sweeps_match_the_targets() {
         "async-channel-1.4.0",
         "async-channel-1.4.0-current",
         "crossbeam-0.3.5-try",
+        "futures-0.1.6-mpsc",
     ] {
         assert!(
             reproduced.contains(&name),
