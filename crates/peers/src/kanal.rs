@@ -1,6 +1,6 @@
 //! kanal, blocking and async: [`Kanal`] for the pipelines' thread driver and [`KanalAsync`]
-//! for their task driver, and the checker's `kanal`, `kanal-async` and `kanal-async-cancel`
-//! targets, which run those very ends ([`ThreadEnds`], [`TaskEnds`]).
+//! for their task driver, and the checker's `kanal`, `kanal-async`, `kanal-async-cancel` and
+//! `kanal-rendezvous` targets, which run those very ends ([`ThreadEnds`], [`TaskEnds`]).
 //!
 //! kanal has a real `close` that fails every pending and later send and receive on both ends,
 //! so `close` here releases blocked workers just as our queues' `close` does. It closes both
@@ -19,7 +19,8 @@ use prodcons::channel::{
 use prodcons_lincheck::{Flavor, LazyRuntime, OpSet, Target};
 
 use crate::shared::{
-    ANY, End, Peer, TaskEnds, ThreadEnds, ends, on_tasks, on_threads, unbounded_for_0,
+    ANY, End, Peer, RENDEZVOUS_ONLY, TaskEnds, ThreadEnds, ends, on_tasks, on_threads,
+    unbounded_for_0,
 };
 
 /// kanal's blocking API, for threads; `unbounded()` for capacity 0.
@@ -210,4 +211,23 @@ pub(crate) fn async_cancel_target() -> Box<dyn Target> {
          item loses the item (the current release)",
         OpSet::ALL.with_cancel(),
     )
+}
+
+/// The checker's `kanal-rendezvous` target: [`Kanal`]'s ends of `bounded(0)`, where a send
+/// completes only together with a receive, on OS threads, with every operation.
+pub(crate) fn rendezvous_target() -> Box<dyn Target> {
+    Box::new(Peer {
+        name: "kanal-rendezvous",
+        semantics: "bounded(0), a rendezvous: a put completes only together with a get, and a \
+                    try_put or try_get succeeds only by meeting one that waits (spec \
+                    RENDEZVOUS); close as kanal's",
+        discards_on_close: true,
+        ops: OpSet::ALL,
+        capacities: RENDEZVOUS_ONLY,
+        runtime: None,
+        run: |peer, scenario, watch| {
+            let queue = ThreadEnds::<Kanal>::from_ends(ends(kanal::bounded(0)));
+            on_threads(peer, &queue, scenario, watch)
+        },
+    })
 }

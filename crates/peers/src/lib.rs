@@ -272,6 +272,8 @@ pub fn targets() -> Vec<Box<dyn Target>> {
         self::flume::bounded_async_target(),
         self::crossbeam::rendezvous_target(),
         self::flume::rendezvous_target(),
+        self::kanal::rendezvous_target(),
+        self::std_mpsc::rendezvous_target(),
         self::futures::target(),
         self::tokio_mpsc::try_target(),
         self::handoff::target(),

@@ -101,7 +101,12 @@ macro_rules! family_ends {
         impl<C: $family> $ends<C> {
             /// A new channel of `capacity` (0 is unbounded), as the pipelines make it.
             pub(crate) fn new(capacity: usize) -> Self {
-                let (tx, rx) = C::channel(capacity);
+                Self::from_ends(C::channel(capacity))
+            }
+
+            /// Ends the pipelines do not make (a rendezvous, `bounded(0)`), checked as they
+            /// would run them.
+            pub(crate) fn from_ends((tx, rx): (C::Tx<Value>, C::Rx<Value>)) -> Self {
                 Self { tx, rx }
             }
         }

@@ -1,13 +1,14 @@
 //! `std::sync::mpsc::sync_channel`, for the checker only: the `std-sync-channel` target
-//! ([`StdSync`]), single-consumer, with no close at all.
+//! ([`StdSync`]), single-consumer, with no close at all, and `std-sync-rendezvous`, its
+//! `sync_channel(0)`.
 
 use std::sync::Mutex;
 use std::sync::mpsc::{Receiver, SyncSender, TryRecvError, TrySendError};
 
-use prodcons_lincheck::{Op, Ret, SyncOps, Target, Value};
+use prodcons_lincheck::{Op, RENDEZVOUS, Ret, SyncOps, Target, Value};
 
 use crate::shared::{
-    BOUNDED, OneReceiver, Peer, SINGLE_CONSUMER_OPS, locked, on_threads, try_sent,
+    BOUNDED, OneReceiver, Peer, RENDEZVOUS_ONLY, SINGLE_CONSUMER_OPS, locked, on_threads, try_sent,
 };
 
 /// `std::sync::mpsc::sync_channel`, through std's own blocking `send` and `recv`, with no lock
@@ -20,8 +21,8 @@ use crate::shared::{
 /// sender gone and fail; blocked sends (on a full one, so no receive is running and the
 /// receiver is in the adapter) see the receiver gone and fail. The queued items go with the
 /// receiver, so the target is held to
-/// [`Spec::discarding_on_close`](prodcons_lincheck::Spec::discarding_on_close). Bounded only:
-/// `sync_channel(0)` is a rendezvous.
+/// [`Spec::discarding_on_close`](prodcons_lincheck::Spec::discarding_on_close). Bounded, or
+/// the rendezvous [`RENDEZVOUS`] stands for: `sync_channel(0)`.
 struct StdSync {
     tx: Mutex<Option<SyncSender<Value>>>,
     rx: OneReceiver<Receiver<Value>>,
@@ -29,7 +30,12 @@ struct StdSync {
 
 impl StdSync {
     fn new(capacity: usize) -> Self {
-        let (tx, rx) = std::sync::mpsc::sync_channel(capacity.max(1));
+        let bound = if capacity == RENDEZVOUS {
+            0
+        } else {
+            capacity.max(1)
+        };
+        let (tx, rx) = std::sync::mpsc::sync_channel(bound);
         Self {
             tx: Mutex::new(Some(tx)),
             rx: OneReceiver::new(rx),
@@ -103,6 +109,24 @@ pub(crate) fn target() -> Box<dyn Target> {
         discards_on_close: true,
         ops: SINGLE_CONSUMER_OPS,
         capacities: BOUNDED,
+        runtime: None,
+        run: |peer, scenario, watch| {
+            on_threads(peer, &StdSync::new(scenario.capacity), scenario, watch)
+        },
+    })
+}
+
+/// The checker's `std-sync-rendezvous` target, on OS threads: `sync_channel(0)`, where a send
+/// completes only together with a receive, through the same adapter as `std-sync-channel`.
+pub(crate) fn rendezvous_target() -> Box<dyn Target> {
+    Box::new(Peer {
+        name: "std-sync-rendezvous",
+        semantics: "sync_channel(0), a rendezvous: a put completes only together with a get, and \
+                    a try_put or try_get succeeds only by meeting one that waits (spec \
+                    RENDEZVOUS); otherwise as std-sync-channel (single consumer, no close)",
+        discards_on_close: true,
+        ops: SINGLE_CONSUMER_OPS,
+        capacities: RENDEZVOUS_ONLY,
         runtime: None,
         run: |peer, scenario, watch| {
             on_threads(peer, &StdSync::new(scenario.capacity), scenario, watch)
