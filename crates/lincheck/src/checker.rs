@@ -317,13 +317,11 @@ impl<'a> Search<'a> {
             .map(|index| self.ops[index].response)
             .min()
             .unwrap_or(u64::MAX);
-        // On a rendezvous, a put whose item waits was the last placed, and its get takes
+        // On a rendezvous, a put whose item waits was the last step placed, and its get takes
         // effect at the same point: so it too must have begun before the put returned. (The
         // waiting item names that put, so the memo key still fixes the horizon.)
-        if !self.spec.is_settled(&state) {
-            if let Some(&put) = self.path.last() {
-                horizon = horizon.min(self.ops[put].response);
-            }
+        if let Some(put) = self.waiting_put(&state) {
+            horizon = horizon.min(self.ops[put].response);
         }
         let mut reasons = Vec::new();
         for index in 0..self.ops.len() {
@@ -364,7 +362,7 @@ impl<'a> Search<'a> {
                 }
             }
         }
-        if let (false, Some(&put)) = (self.spec.is_settled(&state), self.path.last()) {
+        if let Some(put) = self.waiting_put(&state) {
             reasons.push((
                 put,
                 "on a rendezvous its item must be taken by a get at the same point, and no get \
@@ -401,6 +399,19 @@ impl<'a> Search<'a> {
             self.best = Some((self.path.clone(), state, reasons));
         }
         Some(false)
+    }
+
+    /// On a rendezvous whose put still holds its item in `state`, that put: the last operation
+    /// placed as a step. A cancelled operation placed since as a no-op is no step, and must not
+    /// stand in for it (its later return would let the get begin after the put returned).
+    fn waiting_put(&self, state: &State) -> Option<usize> {
+        if self.spec.is_settled(state) {
+            return None;
+        }
+        self.path.iter().rev().copied().find(|&index| {
+            let op = self.ops[index];
+            !(op.ret == Some(Ret::Cancelled) && op.op.is_cancelled())
+        })
     }
 
     /// Whether every unplaced, unrequired operation must block in `state`, together (on a

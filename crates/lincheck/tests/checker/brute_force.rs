@@ -1,15 +1,19 @@
 //! The checker against brute force: on thousands of small generated histories (up to 8
-//! operations, capacities 0 to 2, pending and cancelled operations among them), `check` and
-//! `check_prefix` must give the verdict that trying every order gives, and must never be
-//! `Unknown` with a budget far larger than any of these searches needs.
+//! operations, capacities 0 to 2 and the rendezvous, the closing and the discarding
+//! specification, the drops of the last sender and receiver, pending and cancelled operations
+//! among them), `check` and `check_prefix` must give the verdict that trying every order
+//! gives, and must never be `Unknown` with a budget far larger than any of these searches
+//! needs.
 //!
-//! The oracle below shares nothing with the checker but the specification's `step` and
-//! `blocks`: no memoization, no masks, no dead-end bookkeeping, just every order of the
-//! operations that real time allows. Half the histories are made linearizable by
-//! construction and then, half the time, one result is changed, so both verdicts are common.
+//! The oracle below shares nothing with the checker but the specification's steps (`step_as`,
+//! `blocks`, `all_block`, `is_settled`): no memoization, no masks, no dead-end bookkeeping,
+//! just every order of the operations that real time allows. On a rendezvous a put and the get
+//! that takes its item share one point, so that get comes next in the order and must have
+//! begun before the put returned. Half the histories are made linearizable by construction
+//! and then, half the time, one result is changed, so both verdicts are common.
 
 use prodcons_lincheck::{
-    Entry, FailureKind, History, Op, Part, Ret, Spec, Verdict, check, check_prefix,
+    Entry, FailureKind, History, Op, Part, RENDEZVOUS, Ret, Spec, Verdict, check, check_prefix,
 };
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
@@ -33,6 +37,7 @@ fn brute_force(spec: &Spec, entries: &[Entry], prefix: bool) -> (bool, bool) {
         prefix,
         &mut placed,
         &spec.initial(),
+        None,
         &mut explained_completed,
     );
     (found, explained_completed)
@@ -44,6 +49,7 @@ fn extend(
     prefix: bool,
     placed: &mut [bool],
     state: &prodcons_lincheck::State,
+    holder: Option<usize>,
     explained_completed: &mut bool,
 ) -> bool {
     let completed_all = entries
@@ -52,17 +58,21 @@ fn extend(
         .all(|(entry, &placed)| placed || entry.response.is_none());
     if completed_all {
         *explained_completed = true;
-        // An operation that never returned must be blocked where the others left the queue,
-        // unless it is a prefix check, where it may yet return.
-        let blocked = entries
+        // The operations that never returned must be blocked, together, where the others left
+        // the queue, unless it is a prefix check, where they may yet return; and no put's item
+        // may be left waiting for its get on a rendezvous.
+        let waiting = entries
             .iter()
             .zip(placed.iter())
             .filter(|(entry, placed)| entry.response.is_none() && !**placed)
-            .all(|(entry, _)| spec.blocks(state, entry.op));
-        if prefix || blocked {
+            .map(|(entry, _)| entry.op);
+        if spec.is_settled(state) && (prefix || spec.all_block(state, waiting)) {
             return true;
         }
     }
+    // On a rendezvous whose last placed put still holds its item, the get that takes it
+    // shares the put's point: it must have begun before the put returned.
+    let meeting = holder.and_then(|put| entries[put].response.map(|(at, _)| at));
     for next in 0..entries.len() {
         if placed[next] {
             continue;
@@ -77,18 +87,33 @@ fn extend(
             .iter()
             .zip(placed.iter())
             .any(|(other, &done)| !done && other.response.is_some_and(|(at, _)| at < entry.invoke));
-        if waits_for_another {
+        if waits_for_another || meeting.is_some_and(|put_returned| entry.invoke > put_returned) {
             continue;
         }
         let mut after = state.clone();
         let fits = match entry.response {
             Some((_, Ret::Cancelled)) if entry.op.is_cancelled() => true,
-            Some((_, ret)) => spec.step(&mut after, entry.op) == Some(ret),
+            Some((_, ret)) => spec.step_as(&mut after, entry.op, Some(ret)) == Some(ret),
             None => spec.step(&mut after, entry.op).is_some(),
         };
         if fits {
+            // The put whose item now waits for its get: this one if it just left its item, the
+            // same as before if this was a cancelled no-op in between.
+            let holder = match (spec.is_settled(state), spec.is_settled(&after)) {
+                (_, true) => None,
+                (true, false) => Some(next),
+                (false, false) => holder,
+            };
             placed[next] = true;
-            let found = extend(spec, entries, prefix, placed, &after, explained_completed);
+            let found = extend(
+                spec,
+                entries,
+                prefix,
+                placed,
+                &after,
+                holder,
+                explained_completed,
+            );
             placed[next] = false;
             if found {
                 return true;
@@ -120,6 +145,8 @@ fn any_op(value: u32) -> impl Strategy<Value = Op> {
         1 => Just(Op::Len),
         1 => Just(Op::CancelledGet),
         1 => Just(Op::CancelledPut(value)),
+        1 => Just(Op::DropSender),
+        1 => Just(Op::DropReceiver),
     ]
 }
 
@@ -138,7 +165,7 @@ fn any_ret() -> impl Strategy<Value = Ret> {
 /// A history made by running the operations one by one on the specification in a random
 /// order, giving each an interval around its turn, and then, half the time, changing one
 /// result or the time of one operation, which may or may not leave it linearizable.
-fn histories() -> impl Strategy<Value = (usize, History)> {
+fn histories() -> impl Strategy<Value = (Spec, History)> {
     let ops = (1..=8usize).prop_flat_map(|count| {
         (0..count as u32)
             .map(|value| {
@@ -153,16 +180,27 @@ fn histories() -> impl Strategy<Value = (usize, History)> {
             })
             .collect::<Vec<_>>()
     });
+    let spec = (
+        prop_oneof![3 => 0..=2usize, 1 => Just(RENDEZVOUS)],
+        prop::bool::weighted(0.25),
+    )
+        .prop_map(|(capacity, discards)| {
+            let spec = Spec::new(capacity);
+            if discards {
+                spec.discarding_on_close()
+            } else {
+                spec
+            }
+        });
     (
-        0..=2usize,
+        spec,
         ops,
         any::<bool>(),
         any::<prop::sample::Index>(),
         any_ret(),
         0..120u64,
     )
-        .prop_map(|(capacity, planned, tamper, which, ret, shift)| {
-            let spec = Spec::new(capacity);
+        .prop_map(|(spec, planned, tamper, which, ret, shift)| {
             let mut state = spec.initial();
             let mut entries = Vec::new();
             for (turn, plan) in planned.iter().enumerate() {
@@ -171,7 +209,11 @@ fn histories() -> impl Strategy<Value = (usize, History)> {
                 let point = 30 + 10 * turn as u64;
                 let invoke = point - plan.before;
                 let mut after = state.clone();
-                let response = match spec.step(&mut after, plan.op) {
+                // On a rendezvous a try_put may meet a get (`Ok`) or find none (`Full`): the
+                // generator lets half of them meet one, which a get must then come to take.
+                let meets = (plan.before + plan.after) % 2 == 0;
+                let recorded = meets.then_some(Ret::Ok);
+                let response = match spec.step_as(&mut after, plan.op, recorded) {
                     // Blocked at its turn: it never returns and never takes effect.
                     None => None,
                     Some(_) if plan.pending && !plan.op.is_cancelled() => {
@@ -210,38 +252,50 @@ fn histories() -> impl Strategy<Value = (usize, History)> {
                     None => entry.response = Some((entry.invoke + 1, ret)),
                 }
             }
-            (capacity, History::new(entries))
+            (spec, History::new(entries))
         })
 }
 
 /// Runs `property` on `CASES` generated histories and returns how many passed the oracle.
-fn judge_all(property: impl Fn(&Spec, &History) -> Result<bool, TestCaseError>) -> (u32, u32) {
+/// How many histories the oracle found linearizable and not: `[queue, rendezvous]`, each
+/// `(passes, fails)`.
+type Counts = [(u32, u32); 2];
+
+fn judge_all(property: impl Fn(&Spec, &History) -> Result<bool, TestCaseError>) -> Counts {
     let mut runner = TestRunner::new(Config {
         cases: CASES,
         failure_persistence: None,
         ..Config::default()
     });
-    let passes = std::cell::Cell::new(0);
-    let fails = std::cell::Cell::new(0);
-    let result = runner.run(&histories(), |(capacity, history)| {
-        let linearizable = property(&Spec::new(capacity), &history)?;
-        let counter = if linearizable { &passes } else { &fails };
-        counter.set(counter.get() + 1);
+    let counts = std::cell::Cell::new([(0, 0); 2]);
+    let result = runner.run(&histories(), |(spec, history)| {
+        let linearizable = property(&spec, &history)?;
+        let mut all = counts.get();
+        let (passes, fails) = &mut all[usize::from(spec.is_rendezvous())];
+        *if linearizable { passes } else { fails } += 1;
+        counts.set(all);
         Ok(())
     });
     if let Err(error) = result {
         panic!("{error}");
     }
-    (passes.get(), fails.get())
+    counts.get()
 }
 
-/// Both verdicts must be common, or the comparison says little about one of them.
-fn assert_both_common((passes, fails): (u32, u32)) {
-    let least = CASES / 10;
-    assert!(
-        passes >= least && fails >= least,
-        "{passes} linearizable and {fails} not, of {CASES}: too few of one kind to compare"
-    );
+/// Both verdicts must be common, on queues and on rendezvous (a quarter of the histories), or
+/// the comparison says little about one of them.
+fn assert_both_common([queue, rendezvous]: Counts) {
+    for ((passes, fails), least, what) in [
+        (queue, CASES / 10, "queue"),
+        (rendezvous, CASES / 40, "rendezvous"),
+    ] {
+        assert!(
+            passes >= least && fails >= least,
+            "{what}: {passes} linearizable and {fails} not, of {CASES}: too few of one kind to \
+             compare"
+        );
+    }
+    println!("queue {queue:?}, rendezvous {rendezvous:?} (linearizable, not)");
 }
 
 #[test]

@@ -5,7 +5,8 @@
 use std::collections::{BTreeMap, HashSet};
 
 use prodcons_lincheck::{
-    Entry, FailureKind, History, Op, Part, Ret, Scenario, Spec, Verdict, check, report,
+    Entry, FailureKind, History, Op, Part, Ret, Scenario, Spec, Verdict, check, check_prefix,
+    report,
 };
 
 const BUDGET: u64 = 100_000;
@@ -327,4 +328,18 @@ fn a_rendezvous_put_completes_only_together_with_a_get() {
         Entry::new(Thread(1), Op::Put(200), 1, None),
     ]);
     assert!(check(&spec, &two_puts, BUDGET).is_pass(), "puts alone wait");
+
+    // A cancelled put that returned later is no step: placed between the put and the get, it
+    // must not let the get begin after the put returned (a checker bug the brute-force
+    // comparison found on 6 December).
+    let apart_around_a_no_op = history(&[
+        (Thread(0), Op::Put(100), 0, 1, Ret::Ok),
+        (Thread(1), Op::CancelledPut(200), 0, 2, Ret::Cancelled),
+        (Thread(2), Op::TryGet, 2, 3, Ret::Got(100)),
+    ]);
+    assert!(
+        check(&spec, &apart_around_a_no_op, BUDGET).is_fail(),
+        "no common point"
+    );
+    assert!(check_prefix(&spec, &apart_around_a_no_op, BUDGET).is_fail());
 }
