@@ -37,7 +37,7 @@
 # The check suite. `prodcons check --target blocking,async-current,async-multi` is the strongest
 # detector we have for a queue bug that needs threads racing, but it needs a release build of the
 # CLI, which costs a minute or more per mutant, so it runs only for a mutant that both test suites
-# missed. Its binary is built with the `yield-points` feature (src/loom/yield_points.rs), and it
+# missed. Its binary is built with `--cfg prodcons_yield_points` (src/loom/yield_points.rs), and it
 # sweeps twice: with random yields at every lock and atomic point
 # (PRODCONS_YIELD_SEED=MUTANTS_CHECK_SEED), then with the points off (PRODCONS_YIELD_SEED=off:
 # plain stress). Each sweep is
@@ -167,8 +167,8 @@ build() {
     if [[ $suite == check ]]; then
         (
             cd "$SCRATCH"
-            CARGO_TARGET_DIR=$WORK/check \
-                cargo build --release --quiet -p prodcons-cli --features prodcons/yield-points
+            RUSTFLAGS="--cfg prodcons_yield_points" CARGO_TARGET_DIR=$WORK/check \
+                cargo build --release --quiet -p prodcons-cli
         ) >>"$log" 2>&1 || return 1
         [[ -x $WORK/check/release/prodcons ]]
         return
@@ -379,7 +379,7 @@ for suite in loom plain; do
     say "baseline: the $suite suite is green (${#COST[@]} tests timed so far, $((SECONDS - suite_start))s)"
 done
 if [[ ${MUTANTS_CHECK:-1} != 0 ]]; then
-    say "baseline: building the check suite (release, yield-points)"
+    say "baseline: building the check suite (release, --cfg prodcons_yield_points)"
     suite_start=$SECONDS
     build check "$baseline_log" || die "the unmutated check suite does not build: see $baseline_log"
     say "baseline: built in $((SECONDS - suite_start))s; the sweeps, with random yields then plain"

@@ -33,12 +33,12 @@
 //!   `# if prodcons::BUILT_WITH_LOOM { return; }` (`return Ok(());` where it uses `?`), and
 //!   returns at once in a loom build. A plain `cargo test` checks the examples.
 //!
-//! A third flavour is for stress runs: with the `yield-points` feature (never on by default,
-//! and adding no dependency), every lock acquisition and release, condvar wait and notify, and
-//! load and store of the backoff's atomics may yield or spin a random short while
-//! (`src/loom/yield_points.rs`), so that the checker's stress
-//! runs and the pipelines see interleavings the OS alone almost never makes. Without the
-//! feature that code is not compiled.
+//! A third flavour is for stress runs: built with `RUSTFLAGS="--cfg prodcons_yield_points"`
+//! (never by default, adding no dependency, and no feature in the manifest, since it is a
+//! tool), every lock acquisition and release, condvar wait and notify, and load and store of
+//! the backoff's atomics may yield or spin a random short while (`src/loom/yield_points.rs`),
+//! so that the checker's stress runs and the pipelines see interleavings the OS alone almost
+//! never makes. Without the flag that code is not compiled.
 
 #[cfg(not(loom))]
 use ::std::{sync as backend_sync, thread as backend_thread};
@@ -49,8 +49,8 @@ use ::loom::{sync as backend_sync, thread as backend_thread};
 pub(crate) mod sync;
 
 // Stress runs only: random yields at the shim's points (its docs say why). No dependency, off
-// unless a build asks for the feature, and nothing at all under loom.
-#[cfg(all(not(loom), feature = "yield-points"))]
+// unless a build sets the flag, and nothing at all under loom.
+#[cfg(all(not(loom), prodcons_yield_points))]
 pub(crate) mod yield_points;
 
 pub(crate) mod thread {

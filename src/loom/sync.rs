@@ -6,7 +6,7 @@
 //! time on the assignment's cell against std's, which spins and then sleeps on a futex
 //! (`docs/performance.md`, X). Under loom they are loom's, as is everything else here.
 //!
-//! With the `yield-points` feature (stress runs only, `src/loom/yield_points.rs`), the guards
+//! With `--cfg prodcons_yield_points` (stress runs only, `src/loom/yield_points.rs`), the guards
 //! and the atomics the backoff uses are wrapped so that each acquisition, release, wait,
 //! notify, load and store is a point that may yield; without it, the types below are the
 //! backends' own, unwrapped.
@@ -14,14 +14,14 @@
 #[allow(unused_imports)] // The shim offers the whole family even where the crate uses a part.
 pub(crate) use super::backend_sync::Arc;
 
-#[cfg(not(all(not(loom), feature = "yield-points")))]
+#[cfg(not(all(not(loom), prodcons_yield_points)))]
 #[allow(unused_imports)] // Under loom the backoff's atomics, its only users, are compiled out.
 pub(crate) use super::backend_sync::atomic;
 
-#[cfg(all(not(loom), feature = "yield-points"))]
+#[cfg(all(not(loom), prodcons_yield_points))]
 pub(crate) use super::yield_points::atomic;
 
-#[cfg(all(not(loom), feature = "yield-points"))]
+#[cfg(all(not(loom), prodcons_yield_points))]
 use super::yield_points::{Guard, point};
 
 #[cfg(not(loom))]
@@ -39,10 +39,10 @@ use super::backend_sync as lock_backend;
 #[derive(Debug, Default)]
 pub(crate) struct Mutex<T>(lock_backend::Mutex<T>);
 
-#[cfg(not(all(not(loom), feature = "yield-points")))]
+#[cfg(not(all(not(loom), prodcons_yield_points)))]
 pub(crate) type MutexGuard<'a, T> = lock_backend::MutexGuard<'a, T>;
 
-#[cfg(all(not(loom), feature = "yield-points"))]
+#[cfg(all(not(loom), prodcons_yield_points))]
 pub(crate) type MutexGuard<'a, T> = Guard<lock_backend::MutexGuard<'a, T>>;
 
 impl<T> Mutex<T> {
@@ -52,9 +52,9 @@ impl<T> Mutex<T> {
 
     #[cfg(not(loom))]
     pub(crate) fn lock(&self) -> MutexGuard<'_, T> {
-        #[cfg(feature = "yield-points")]
+        #[cfg(prodcons_yield_points)]
         return Guard::acquire(|| self.0.lock());
-        #[cfg(not(feature = "yield-points"))]
+        #[cfg(not(prodcons_yield_points))]
         self.0.lock()
     }
 
@@ -81,9 +81,9 @@ impl Condvar {
 
     #[cfg(not(loom))]
     pub(crate) fn wait<'a, T>(&self, mut guard: MutexGuard<'a, T>) -> MutexGuard<'a, T> {
-        #[cfg(feature = "yield-points")]
+        #[cfg(prodcons_yield_points)]
         super::yield_points::around(|| self.0.wait(guard.inner_mut()));
-        #[cfg(not(feature = "yield-points"))]
+        #[cfg(not(prodcons_yield_points))]
         self.0.wait(&mut guard);
         guard
     }
@@ -96,13 +96,13 @@ impl Condvar {
     }
 
     pub(crate) fn notify_one(&self) {
-        #[cfg(all(not(loom), feature = "yield-points"))]
+        #[cfg(all(not(loom), prodcons_yield_points))]
         point();
         self.0.notify_one();
     }
 
     pub(crate) fn notify_all(&self) {
-        #[cfg(all(not(loom), feature = "yield-points"))]
+        #[cfg(all(not(loom), prodcons_yield_points))]
         point();
         self.0.notify_all();
     }
@@ -121,10 +121,10 @@ pub(crate) struct SpinLock<T>(
     #[cfg(loom)] lock_backend::Mutex<T>,
 );
 
-#[cfg(all(not(loom), not(feature = "yield-points")))]
+#[cfg(all(not(loom), not(prodcons_yield_points)))]
 pub(crate) type SpinLockGuard<'a, T> = spin::mutex::SpinMutexGuard<'a, T>;
 
-#[cfg(all(not(loom), feature = "yield-points"))]
+#[cfg(all(not(loom), prodcons_yield_points))]
 pub(crate) type SpinLockGuard<'a, T> = Guard<spin::mutex::SpinMutexGuard<'a, T>>;
 
 /// `spin::relax::Yield`, kept out of line: inlined into every `lock`, the yield made the
@@ -161,9 +161,9 @@ impl<T> SpinLock<T> {
 
     #[cfg(not(loom))]
     pub(crate) fn lock(&self) -> SpinLockGuard<'_, T> {
-        #[cfg(feature = "yield-points")]
+        #[cfg(prodcons_yield_points)]
         return Guard::acquire(|| self.0.lock());
-        #[cfg(not(feature = "yield-points"))]
+        #[cfg(not(prodcons_yield_points))]
         self.0.lock()
     }
 

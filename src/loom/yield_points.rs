@@ -1,5 +1,5 @@
-//! Random yields at the shim's points: a build with the `yield-points` feature, for stress
-//! runs only.
+//! Random yields at the shim's points: a build with `RUSTFLAGS="--cfg prodcons_yield_points"`,
+//! for stress runs only.
 //!
 //! Plain stress runs the real queue code on real threads, but the OS decides where a thread
 //! loses its core, and it almost never does so between two instructions a few nanoseconds
@@ -19,9 +19,9 @@
 //! draws, though not in how the OS interleaves the draws. `PRODCONS_YIELD_SEED=off` turns the
 //! points off in a build that has them, so that one binary can run both modes.
 //!
-//! Without the feature none of this is compiled: the shim's types are the backends' own, and
-//! the default build's code is what it was. Under loom the feature does nothing; loom places
-//! its own preemptions.
+//! Without the flag none of this is compiled: the shim's types are the backends' own, and the
+//! default build's code is what it was. Under loom the flag does nothing; loom places its own
+//! preemptions.
 
 use std::cell::Cell;
 use std::ops::{Deref, DerefMut};

@@ -27,7 +27,7 @@
 
 #[cfg(not(loom))]
 use std::sync::OnceLock;
-// From the shim, so that a `yield-points` build makes their loads and stores points too; in
+// From the shim, so that a `prodcons_yield_points` build makes their loads and stores points too; in
 // any other build they are std's own.
 #[cfg(not(loom))]
 use crate::loom::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
