@@ -14,20 +14,20 @@
 #[allow(unused_imports)] // The shim offers the whole family even where the crate uses a part.
 pub(crate) use super::backend_sync::Arc;
 
-#[cfg(not(all(not(loom), feature = "yield-points")))]
+#[cfg(not(all(not(any(loom, shuttle)), feature = "yield-points")))]
 #[allow(unused_imports)] // Under loom the backoff's atomics, its only users, are compiled out.
 pub(crate) use super::backend_sync::atomic;
 
-#[cfg(all(not(loom), feature = "yield-points"))]
+#[cfg(all(not(any(loom, shuttle)), feature = "yield-points"))]
 pub(crate) use super::yield_points::atomic;
 
-#[cfg(all(not(loom), feature = "yield-points"))]
+#[cfg(all(not(any(loom, shuttle)), feature = "yield-points"))]
 use super::yield_points::{Guard, point};
 
-#[cfg(not(loom))]
+#[cfg(not(any(loom, shuttle)))]
 use parking_lot as lock_backend;
 
-#[cfg(loom)]
+#[cfg(any(loom, shuttle))]
 use super::backend_sync as lock_backend;
 
 /// A mutex whose `lock` returns the guard directly.
@@ -39,10 +39,10 @@ use super::backend_sync as lock_backend;
 #[derive(Debug, Default)]
 pub(crate) struct Mutex<T>(lock_backend::Mutex<T>);
 
-#[cfg(not(all(not(loom), feature = "yield-points")))]
+#[cfg(not(all(not(any(loom, shuttle)), feature = "yield-points")))]
 pub(crate) type MutexGuard<'a, T> = lock_backend::MutexGuard<'a, T>;
 
-#[cfg(all(not(loom), feature = "yield-points"))]
+#[cfg(all(not(any(loom, shuttle)), feature = "yield-points"))]
 pub(crate) type MutexGuard<'a, T> = Guard<lock_backend::MutexGuard<'a, T>>;
 
 impl<T> Mutex<T> {
@@ -50,7 +50,7 @@ impl<T> Mutex<T> {
         Self(lock_backend::Mutex::new(value))
     }
 
-    #[cfg(not(loom))]
+    #[cfg(not(any(loom, shuttle)))]
     pub(crate) fn lock(&self) -> MutexGuard<'_, T> {
         #[cfg(feature = "yield-points")]
         return Guard::acquire(|| self.0.lock());
@@ -58,7 +58,7 @@ impl<T> Mutex<T> {
         self.0.lock()
     }
 
-    #[cfg(loom)]
+    #[cfg(any(loom, shuttle))]
     pub(crate) fn lock(&self) -> MutexGuard<'_, T> {
         self.0
             .lock()
@@ -79,7 +79,7 @@ impl Condvar {
         Self(lock_backend::Condvar::new())
     }
 
-    #[cfg(not(loom))]
+    #[cfg(not(any(loom, shuttle)))]
     pub(crate) fn wait<'a, T>(&self, mut guard: MutexGuard<'a, T>) -> MutexGuard<'a, T> {
         #[cfg(feature = "yield-points")]
         super::yield_points::around(|| self.0.wait(guard.inner_mut()));
@@ -88,7 +88,7 @@ impl Condvar {
         guard
     }
 
-    #[cfg(loom)]
+    #[cfg(any(loom, shuttle))]
     pub(crate) fn wait<'a, T>(&self, guard: MutexGuard<'a, T>) -> MutexGuard<'a, T> {
         self.0
             .wait(guard)
@@ -96,13 +96,13 @@ impl Condvar {
     }
 
     pub(crate) fn notify_one(&self) {
-        #[cfg(all(not(loom), feature = "yield-points"))]
+        #[cfg(all(not(any(loom, shuttle)), feature = "yield-points"))]
         point();
         self.0.notify_one();
     }
 
     pub(crate) fn notify_all(&self) {
-        #[cfg(all(not(loom), feature = "yield-points"))]
+        #[cfg(all(not(any(loom, shuttle)), feature = "yield-points"))]
         point();
         self.0.notify_all();
     }
@@ -117,23 +117,23 @@ impl Condvar {
 /// the models check the queue's logic exactly as with [`Mutex`].
 #[derive(Debug, Default)]
 pub(crate) struct SpinLock<T>(
-    #[cfg(not(loom))] spin::mutex::SpinMutex<T, YieldOutOfLine>,
-    #[cfg(loom)] lock_backend::Mutex<T>,
+    #[cfg(not(any(loom, shuttle)))] spin::mutex::SpinMutex<T, YieldOutOfLine>,
+    #[cfg(any(loom, shuttle))] lock_backend::Mutex<T>,
 );
 
-#[cfg(all(not(loom), not(feature = "yield-points")))]
+#[cfg(all(not(any(loom, shuttle)), not(feature = "yield-points")))]
 pub(crate) type SpinLockGuard<'a, T> = spin::mutex::SpinMutexGuard<'a, T>;
 
-#[cfg(all(not(loom), feature = "yield-points"))]
+#[cfg(all(not(any(loom, shuttle)), feature = "yield-points"))]
 pub(crate) type SpinLockGuard<'a, T> = Guard<spin::mutex::SpinMutexGuard<'a, T>>;
 
 /// `spin::relax::Yield`, kept out of line: inlined into every `lock`, the yield made the
 /// uncontended path a tenth slower.
-#[cfg(not(loom))]
+#[cfg(not(any(loom, shuttle)))]
 #[derive(Debug)]
 pub(crate) struct YieldOutOfLine;
 
-#[cfg(not(loom))]
+#[cfg(not(any(loom, shuttle)))]
 impl spin::RelaxStrategy for YieldOutOfLine {
     #[inline(always)]
     fn relax() {
@@ -141,25 +141,25 @@ impl spin::RelaxStrategy for YieldOutOfLine {
     }
 }
 
-#[cfg(not(loom))]
+#[cfg(not(any(loom, shuttle)))]
 #[cold]
 #[inline(never)]
 fn yield_when_taken() {
     std::thread::yield_now();
 }
 
-#[cfg(loom)]
+#[cfg(any(loom, shuttle))]
 pub(crate) type SpinLockGuard<'a, T> = lock_backend::MutexGuard<'a, T>;
 
 impl<T> SpinLock<T> {
     pub(crate) fn new(value: T) -> Self {
-        #[cfg(not(loom))]
+        #[cfg(not(any(loom, shuttle)))]
         return Self(spin::mutex::SpinMutex::new(value));
-        #[cfg(loom)]
+        #[cfg(any(loom, shuttle))]
         Self(lock_backend::Mutex::new(value))
     }
 
-    #[cfg(not(loom))]
+    #[cfg(not(any(loom, shuttle)))]
     pub(crate) fn lock(&self) -> SpinLockGuard<'_, T> {
         #[cfg(feature = "yield-points")]
         return Guard::acquire(|| self.0.lock());
@@ -167,7 +167,7 @@ impl<T> SpinLock<T> {
         self.0.lock()
     }
 
-    #[cfg(loom)]
+    #[cfg(any(loom, shuttle))]
     pub(crate) fn lock(&self) -> SpinLockGuard<'_, T> {
         self.0
             .lock()
