@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 
 # tests/shuttle/shuttle_support.rs reads these; print which apply, since they decide how many
 # schedules a green run covers (each scenario, capacity and scheduler gets SHUTTLE_ITERATIONS).
-printf '==> shuttle schedules per scheduler and scenario: %s\n' "${SHUTTLE_ITERATIONS:-default 2000}"
+printf '==> shuttle schedules per scenario and scheduler: %s\n' \
+    "${SHUTTLE_ITERATIONS:-default 2000}"
 printf '==> shuttle PCT depth: %s\n' "${SHUTTLE_PCT_DEPTH:-default 3}"
 printf '==> shuttle seed: %s\n' "${SHUTTLE_SEED:-fresh schedules each run}"
 

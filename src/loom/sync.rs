@@ -1,10 +1,11 @@
-//! `std::sync`, or loom's model of it, with a lock that never reports poison.
+//! `std::sync`, or loom's or shuttle's model of it, with a lock that never reports poison.
 //!
 //! [`Mutex`] and [`Condvar`] are parking_lot's in a normal build, as in tokio's shim with its
 //! `parking_lot` feature. With a hundred threads on two cores contending for one queue's lock,
 //! parking_lot's lock, which yields its core before it parks, took 14–22% off `BlockingQueue`'s
 //! time on the assignment's cell against std's, which spins and then sleeps on a futex
-//! (`docs/performance.md`, X). Under loom they are loom's, as is everything else here.
+//! (`docs/performance.md`, X). Under loom they are loom's, as is everything else here, and
+//! under shuttle shuttle's: every `any(loom, shuttle)` below treats the two checkers alike.
 //!
 //! With the `yield-points` feature (stress runs only, `src/loom/yield_points.rs`), the guards
 //! and the atomics the backoff uses are wrapped so that each acquisition, release, wait,
@@ -35,7 +36,7 @@ use super::backend_sync as lock_backend;
 /// Poison is ignored on purpose: the queues never run user code while holding the lock, so a
 /// panic elsewhere cannot leave the protected state half-updated, and a panicking worker must
 /// not turn every other worker's next `lock` into a second panic. parking_lot's has no poison;
-/// loom's has, and it is ignored.
+/// loom's and shuttle's have, and it is ignored.
 #[derive(Debug, Default)]
 pub(crate) struct Mutex<T>(lock_backend::Mutex<T>);
 
@@ -113,8 +114,8 @@ impl Condvar {
 /// Its unlock is a plain store, where [`Mutex`]'s is a read-modify-write that checks for
 /// sleepers: on a current-thread runtime, where the lock is never contended, that was a quarter
 /// of a queue operation's cost. A thread that finds it taken yields its core, so that a holder the
-/// OS preempted gets to run, instead of spinning against it. Under loom it is loom's mutex, so
-/// the models check the queue's logic exactly as with [`Mutex`].
+/// OS preempted gets to run, instead of spinning against it. Under loom (or shuttle) it is that
+/// checker's mutex, so the models check the queue's logic exactly as with [`Mutex`].
 #[derive(Debug, Default)]
 pub(crate) struct SpinLock<T>(
     #[cfg(not(any(loom, shuttle)))] spin::mutex::SpinMutex<T, YieldOutOfLine>,

@@ -21,9 +21,10 @@
 //!   threads, other busy processes). The gauge needs no syscall, so it also sees a change of
 //!   affinity after the one look at the CPUs.
 //!
-//! Under loom the phase is compiled out: `is_completed` is always true, so a blocked operation
-//! makes exactly one attempt under the lock and then waits, and the models explore the same
-//! states as without the phase. The gauge and the look at the CPUs go with it.
+//! Under loom (and under shuttle, whose schedulers sample the same states) the phase is compiled
+//! out: `is_completed` is always true, so a blocked operation makes exactly one attempt under
+//! the lock and then waits, and the models explore the same states as without the phase. The
+//! gauge and the look at the CPUs go with it.
 
 #[cfg(not(any(loom, shuttle)))]
 use std::sync::OnceLock;

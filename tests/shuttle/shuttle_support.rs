@@ -13,18 +13,18 @@ use shuttle::{Config, Runner};
 /// otherwise: 5 scenarios × 2 capacities × 2 schedulers × 2,000 = 40,000 schedules a run.
 ///
 /// Chosen so that the whole binary stays well under a minute in a debug build on this
-/// project's two shared cores: measured on 6 December 2026 under a load average of about 3.6,
-/// 1,000 took 8 s and 5,000 took 41 s. Each seeded mutant of `ci/mutants/` tried against
-/// these scenarios (03, 06, 08, 09, 10, 13, 18) failed within 300 schedules. Raise it for a deeper search: for a bug PCT
-/// reaches with probability `p` per schedule, `N` schedules miss it with probability
-/// `(1 - p)^N`.
+/// project's two shared cores. Measured on 6 December 2026: 1,000 took 8 s and 5,000 took 41 s
+/// at a load average of about 3.6, 2,000 took 12.4 s at about 1.8. Each seeded mutant of
+/// `ci/mutants/` tried against these scenarios (03, 06, 08, 09, 10, 13, 18) failed within 300
+/// schedules. Raise it for a deeper search: for a bug PCT reaches with probability `p` per
+/// schedule, `N` schedules miss it with probability `(1 - p)^N`.
 pub const DEFAULT_ITERATIONS: usize = 2000;
 
 /// PCT's depth `d` unless `SHUTTLE_PCT_DEPTH` says otherwise: the scheduler places `d - 1`
 /// priority change points per schedule, so it finds any bug that needs at most `d` ordering
 /// constraints with probability at least `1 / (n * k^(d-1))` per schedule, for `n` threads and
-/// `k` steps. The classic queue bugs need two or three: a lost wakeup is a put landing between
-/// a getter's check and its wait (2), Cargill's deadlock a wrong-side wakeup on top (3).
+/// `k` steps (here `n` is 5 or 6 and `k` at most 72 to 139). The classic queue bugs need two or
+/// three; mutant 18's lost wakeup needs three: at depth 2, 20,000 schedules never found it.
 pub const DEFAULT_PCT_DEPTH: usize = 3;
 
 /// A number from the environment, or `None` when it is unset.
