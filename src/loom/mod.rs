@@ -33,27 +33,46 @@
 //!   `# if prodcons::BUILT_WITH_LOOM { return; }` (`return Ok(());` where it uses `?`), and
 //!   returns at once in a loom build. A plain `cargo test` checks the examples.
 //!
-//! A third flavour is for stress runs: built with `RUSTFLAGS="--cfg prodcons_yield_points"`
+//! With `RUSTFLAGS="--cfg shuttle"` the primitives are AWS shuttle's instead, exactly where
+//! loom's would be (every `cfg(loom)` here reads `cfg(any(loom, shuttle))`): the same queue
+//! code, `SpinLock` as shuttle's `Mutex`, the backoff phase compiled out. shuttle does not
+//! enumerate interleavings; its schedulers (PCT, random) sample them, which lets the
+//! `tests/shuttle/` scenarios run at sizes loom cannot exhaust. Such a build is for
+//! `cargo test -p prodcons --test shuttle` only: shuttle's primitives, like loom's, work only
+//! inside its checker, and the other tests and crates are not set up for it.
+//!
+//! Another flavour is for stress runs: built with `RUSTFLAGS="--cfg prodcons_yield_points"`
 //! (never by default, adding no dependency, and no feature in the manifest, since it is a
 //! tool), every lock acquisition and release, condvar wait and notify, and load and store of
 //! the backoff's atomics may yield or spin a random short while (`src/loom/yield_points.rs`),
 //! so that the checker's stress runs and the pipelines see interleavings the OS alone almost
 //! never makes. Without the flag that code is not compiled.
 
-#[cfg(not(loom))]
+#[cfg(not(any(loom, shuttle)))]
 use ::std::{sync as backend_sync, thread as backend_thread};
 
 #[cfg(loom)]
 use ::loom::{sync as backend_sync, thread as backend_thread};
 
+// Shuttle's primitives have loom's shapes (a `LockResult` from `lock` and `wait`, a `Builder`
+// for threads), so everything below that says `any(loom, shuttle)` serves both.
+#[cfg(all(shuttle, not(loom)))]
+use ::shuttle::{sync as backend_sync, thread as backend_thread};
+
+// Each checker runs only its own models, on its own runtime: a build for both would have
+// neither's primitives work.
+#[cfg(all(loom, shuttle))]
+compile_error!("build with `--cfg loom` or `--cfg shuttle`, not both");
+
 pub(crate) mod sync;
 
 // Stress runs only: random yields at the shim's points (its docs say why). No dependency, off
-// unless a build sets the flag, and nothing at all under loom.
-#[cfg(all(not(loom), prodcons_yield_points))]
+// unless a build sets the flag, and nothing at all under loom or shuttle, whose
+// schedulers place their own switches.
+#[cfg(all(not(any(loom, shuttle)), prodcons_yield_points))]
 pub(crate) mod yield_points;
 
 pub(crate) mod thread {
-    //! `std::thread`, or loom's model of it.
+    //! `std::thread`, or loom's or shuttle's model of it.
     pub(crate) use super::backend_thread::{Builder, JoinHandle};
 }

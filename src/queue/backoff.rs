@@ -21,17 +21,18 @@
 //!   threads, other busy processes). The gauge needs no syscall, so it also sees a change of
 //!   affinity after the one look at the CPUs.
 //!
-//! Under loom the phase is compiled out: `is_completed` is always true, so a blocked operation
-//! makes exactly one attempt under the lock and then waits, and the models explore the same
-//! states as without the phase. The gauge and the look at the CPUs go with it.
+//! Under loom (and under shuttle, whose schedulers sample the same states) the phase is compiled
+//! out: `is_completed` is always true, so a blocked operation makes exactly one attempt under
+//! the lock and then waits, and the models explore the same states as without the phase. The
+//! gauge and the look at the CPUs go with it.
 
-#[cfg(not(loom))]
+#[cfg(not(any(loom, shuttle)))]
 use std::sync::OnceLock;
 // From the shim, so that a `prodcons_yield_points` build makes their loads and stores points too; in
 // any other build they are std's own.
-#[cfg(not(loom))]
+#[cfg(not(any(loom, shuttle)))]
 use crate::loom::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
-#[cfg(not(loom))]
+#[cfg(not(any(loom, shuttle)))]
 use std::time::{Duration, Instant};
 
 /// How long the spin phase lasts, measured on the clock rather than counted in `PAUSE`s: a
@@ -39,30 +40,30 @@ use std::time::{Duration, Instant};
 /// tuned on one CPU spins several times longer or shorter on another. 3 µs is about what
 /// crossbeam's 127 spins take on the machine the phase was tuned on (docs/performance.md), and
 /// it is well under a park-and-wake round trip (15–37 µs there), which spinning tries to avoid.
-#[cfg(not(loom))]
+#[cfg(not(any(loom, shuttle)))]
 const SPIN_FOR: Duration = Duration::from_micros(3);
 
 /// The longest burst of spins between two looks at the clock and at the queue: `2^6` spins.
 /// Bursts double from 1 up to this, as in crossbeam's `Backoff`; checking the queue after every
 /// spin instead measured slower (docs/performance.md, J). On a CPU with a slow `PAUSE` the last
 /// burst overshoots [`SPIN_FOR`] by at most its own length.
-#[cfg(not(loom))]
+#[cfg(not(any(loom, shuttle)))]
 const MAX_BURST_SHIFT: u32 = 6;
 
 /// How many times the caller yields its core after spinning, before it parks. A count, not a
 /// time: what a yield buys is one turn of the other runnable threads, whatever the CPU.
-#[cfg(not(loom))]
+#[cfg(not(any(loom, shuttle)))]
 const YIELDS: u32 = 4;
 
 /// How many spin parts in a row may run out of time on a queue before its waiters stop
 /// spinning there. A count of events, not of time or cycles, so it means the same on any CPU;
 /// one spin part that catches the queue changing restores the whole allowance.
-#[cfg(not(loom))]
+#[cfg(not(any(loom, shuttle)))]
 const SPIN_MISSES_ALLOWED: u32 = 8;
 
 /// While a queue's waiters skip spinning, every this many phases one spins anyway, to notice
 /// when spinning pays again (the other side is back on a core of its own).
-#[cfg(not(loom))]
+#[cfg(not(any(loom, shuttle)))]
 const PROBE_EVERY: u32 = 8;
 
 /// Whether this process may use only one CPU, looked at once per process: the look costs tens
@@ -72,7 +73,7 @@ const PROBE_EVERY: u32 = 8;
 /// Taken at the first wait that would spin, so a process that narrows its affinity later (the
 /// bench's one-core lanes pin the harness thread in-process) keeps the first answer; for those
 /// the [`SpinGauge`] still stops the spinning, from what the spins achieve.
-#[cfg(not(loom))]
+#[cfg(not(any(loom, shuttle)))]
 fn one_cpu() -> bool {
     static ONE_CPU: OnceLock<bool> = OnceLock::new();
     *ONE_CPU.get_or_init(|| std::thread::available_parallelism().is_ok_and(|cpus| cpus.get() == 1))
@@ -88,7 +89,7 @@ fn one_cpu() -> bool {
 /// how to wait, never what the queue does.
 #[derive(Debug)]
 pub(crate) struct SpinGauge {
-    #[cfg(not(loom))]
+    #[cfg(not(any(loom, shuttle)))]
     state: AtomicU32,
 }
 
@@ -96,21 +97,21 @@ impl Default for SpinGauge {
     /// Starts trusting the spin fully, as the phase behaved before the gauge existed.
     fn default() -> Self {
         Self {
-            #[cfg(not(loom))]
+            #[cfg(not(any(loom, shuttle)))]
             state: AtomicU32::new(GaugeState::TRUSTING.pack()),
         }
     }
 }
 
 /// The gauge's state, unpacked: its trust, and the phases skipped since the last spin.
-#[cfg(not(loom))]
+#[cfg(not(any(loom, shuttle)))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct GaugeState {
     trust: u32,
     skipped: u32,
 }
 
-#[cfg(not(loom))]
+#[cfg(not(any(loom, shuttle)))]
 impl GaugeState {
     const TRUSTING: Self = Self {
         trust: SPIN_MISSES_ALLOWED,
@@ -154,7 +155,7 @@ impl GaugeState {
     }
 }
 
-#[cfg(not(loom))]
+#[cfg(not(any(loom, shuttle)))]
 impl SpinGauge {
     fn load(&self) -> GaugeState {
         GaugeState::unpack(self.state.load(Ordering::Relaxed))
@@ -181,7 +182,7 @@ impl SpinGauge {
 }
 
 /// Where a phase is.
-#[cfg(not(loom))]
+#[cfg(not(any(loom, shuttle)))]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 enum Stage {
     /// Not started: whether to spin is decided at the first snooze, so the uncontended path
@@ -200,15 +201,15 @@ enum Stage {
 pub(crate) struct Backoff {
     /// Where the phase is; the clock is read only once a thread has to wait, so the
     /// uncontended path never reads it.
-    #[cfg(not(loom))]
+    #[cfg(not(any(loom, shuttle)))]
     stage: Stage,
     /// The next burst spins `2^burst_shift` times.
-    #[cfg(not(loom))]
+    #[cfg(not(any(loom, shuttle)))]
     burst_shift: u32,
-    #[cfg(not(loom))]
+    #[cfg(not(any(loom, shuttle)))]
     yields: u32,
     /// Whether the gauge has heard how this phase's spin part ended.
-    #[cfg(not(loom))]
+    #[cfg(not(any(loom, shuttle)))]
     gauge_told: bool,
 }
 
@@ -218,13 +219,13 @@ impl Backoff {
     }
 
     /// Whether the phase is over and the caller should park.
-    #[cfg(not(loom))]
+    #[cfg(not(any(loom, shuttle)))]
     pub(crate) fn is_completed(&self) -> bool {
         self.yields >= YIELDS
     }
 
     /// Under loom there is no phase: park at once.
-    #[cfg(loom)]
+    #[cfg(any(loom, shuttle))]
     pub(crate) fn is_completed(&self) -> bool {
         true
     }
@@ -233,7 +234,7 @@ impl Backoff {
     /// succeed or the phase is over. Called without the lock, so that waiting threads leave it
     /// free for the threads that make progress. `gauge` is the queue's record of whether
     /// spinning pays; the phase reads it when it starts and tells it how its spin part ended.
-    #[cfg(not(loom))]
+    #[cfg(not(any(loom, shuttle)))]
     pub(crate) fn snooze_until(&mut self, gauge: &SpinGauge, ready: impl Fn() -> bool) {
         if self.stage == Stage::Unstarted {
             self.stage = if !one_cpu() && gauge.start_phase() {
@@ -274,7 +275,7 @@ impl Backoff {
     }
 
     /// Tells the gauge how the spin part ended, once per phase.
-    #[cfg(not(loom))]
+    #[cfg(not(any(loom, shuttle)))]
     fn tell(&mut self, gauge: &SpinGauge, paid: bool) {
         if !self.gauge_told {
             self.gauge_told = true;
@@ -283,7 +284,7 @@ impl Backoff {
     }
 
     /// Under loom the phase is always over, so there is nothing to wait for.
-    #[cfg(loom)]
+    #[cfg(any(loom, shuttle))]
     pub(crate) fn snooze_until(&mut self, _gauge: &SpinGauge, _ready: impl Fn() -> bool) {}
 }
 
@@ -293,33 +294,33 @@ impl Backoff {
 /// it is compiled out, so that it adds no atomic operations for the models to interleave.
 #[derive(Debug, Default)]
 pub(crate) struct LenHint {
-    #[cfg(not(loom))]
+    #[cfg(not(any(loom, shuttle)))]
     len: AtomicUsize,
 }
 
 impl LenHint {
     /// Records the length; call under the queue's lock after changing it.
-    #[cfg_attr(loom, allow(unused_variables))]
+    #[cfg_attr(any(loom, shuttle), allow(unused_variables))]
     pub(crate) fn set(&self, len: usize) {
         // Relaxed: a stale value costs one extra trip to the lock, never a wrong answer.
-        #[cfg(not(loom))]
+        #[cfg(not(any(loom, shuttle)))]
         self.len.store(len, Ordering::Relaxed);
     }
 
     /// The last recorded length.
-    #[cfg(not(loom))]
+    #[cfg(not(any(loom, shuttle)))]
     pub(crate) fn get(&self) -> usize {
         self.len.load(Ordering::Relaxed)
     }
 
     /// Under loom nothing is recorded; the backoff phase that reads the hint never runs.
-    #[cfg(loom)]
+    #[cfg(any(loom, shuttle))]
     pub(crate) fn get(&self) -> usize {
         0
     }
 }
 
-#[cfg(all(test, not(loom)))]
+#[cfg(all(test, not(any(loom, shuttle))))]
 mod tests {
     use std::time::Instant;
 
