@@ -28,8 +28,8 @@
 
 #[cfg(not(any(loom, shuttle)))]
 use std::sync::OnceLock;
-// From the shim, so that a `prodcons_yield_points` build makes their loads and stores points too; in
-// any other build they are std's own.
+// From the shim, so that a `prodcons_yield_points` build makes their loads and stores points
+// too; in any other build they are std's own.
 #[cfg(not(any(loom, shuttle)))]
 use crate::loom::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
 #[cfg(not(any(loom, shuttle)))]
