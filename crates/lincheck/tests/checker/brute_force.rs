@@ -132,6 +132,9 @@ struct Planned {
     after: u64,
     /// Whether it never returns (a `put` or `get` that had to block, and sometimes others).
     pending: bool,
+    /// On a rendezvous, whether a `try_put` meets a get (`Ok`) rather than finding none
+    /// (`Full`); a get must then come to take its item.
+    meets: bool,
 }
 
 /// Operations with distinct values, so that a `Got` names the put it came from.
@@ -169,14 +172,20 @@ fn histories() -> impl Strategy<Value = (Spec, History)> {
     let ops = (1..=8usize).prop_flat_map(|count| {
         (0..count as u32)
             .map(|value| {
-                (any_op(value), 0..25u64, 0..25u64, prop::bool::weighted(0.1)).prop_map(
-                    |(op, before, after, pending)| Planned {
+                (
+                    any_op(value),
+                    0..25u64,
+                    0..25u64,
+                    prop::bool::weighted(0.1),
+                    any::<bool>(),
+                )
+                    .prop_map(|(op, before, after, pending, meets)| Planned {
                         op,
                         before,
                         after,
                         pending,
-                    },
-                )
+                        meets,
+                    })
             })
             .collect::<Vec<_>>()
     });
@@ -209,10 +218,7 @@ fn histories() -> impl Strategy<Value = (Spec, History)> {
                 let point = 30 + 10 * turn as u64;
                 let invoke = point - plan.before;
                 let mut after = state.clone();
-                // On a rendezvous a try_put may meet a get (`Ok`) or find none (`Full`): the
-                // generator lets half of them meet one, which a get must then come to take.
-                let meets = (plan.before + plan.after) % 2 == 0;
-                let recorded = meets.then_some(Ret::Ok);
+                let recorded = plan.meets.then_some(Ret::Ok);
                 let response = match spec.step_as(&mut after, plan.op, recorded) {
                     // Blocked at its turn: it never returns and never takes effect.
                     None => None,
