@@ -96,19 +96,18 @@ impl SyncOps for StdSync {
     }
 }
 
-/// The checker's `std-sync-channel` target, on OS threads.
-pub(crate) fn target() -> Box<dyn Target> {
+/// A target of [`StdSync`] on OS threads, at `capacities`, held to the discarding close.
+fn peer(
+    name: &'static str,
+    semantics: &'static str,
+    capacities: &'static [usize],
+) -> Box<dyn Target> {
     Box::new(Peer {
-        name: "std-sync-channel",
-        semantics: "std::sync::mpsc::sync_channel through its own blocking send and recv: single \
-                    consumer (receiving operations in one thread of the parallel part, lent the \
-                    one receiver); no close: drop_sender and drop_receiver drop the last sender \
-                    or the receiver, and the release drops both, so std's disconnect wakes \
-                    blocked sends and receives (the queued items go with the receiver); no close \
-                    or len in the scenarios; bounded only",
+        name,
+        semantics,
         discards_on_close: true,
         ops: SINGLE_CONSUMER_OPS,
-        capacities: BOUNDED,
+        capacities,
         runtime: None,
         run: |peer, scenario, watch| {
             on_threads(peer, &StdSync::new(scenario.capacity), scenario, watch)
@@ -116,20 +115,27 @@ pub(crate) fn target() -> Box<dyn Target> {
     })
 }
 
+/// The checker's `std-sync-channel` target, on OS threads.
+pub(crate) fn target() -> Box<dyn Target> {
+    peer(
+        "std-sync-channel",
+        "std::sync::mpsc::sync_channel through its own blocking send and recv: single consumer \
+         (receiving operations in one thread of the parallel part, lent the one receiver); no \
+         close: drop_sender and drop_receiver drop the last sender or the receiver, and the \
+         release drops both, so std's disconnect wakes blocked sends and receives (the queued \
+         items go with the receiver); no close or len in the scenarios; bounded only",
+        BOUNDED,
+    )
+}
+
 /// The checker's `std-sync-rendezvous` target, on OS threads: `sync_channel(0)`, where a send
 /// completes only together with a receive, through the same adapter as `std-sync-channel`.
 pub(crate) fn rendezvous_target() -> Box<dyn Target> {
-    Box::new(Peer {
-        name: "std-sync-rendezvous",
-        semantics: "sync_channel(0), a rendezvous: a put completes only together with a get, and \
-                    a try_put or try_get succeeds only by meeting one that waits (spec \
-                    RENDEZVOUS); otherwise as std-sync-channel (single consumer, no close)",
-        discards_on_close: true,
-        ops: SINGLE_CONSUMER_OPS,
-        capacities: RENDEZVOUS_ONLY,
-        runtime: None,
-        run: |peer, scenario, watch| {
-            on_threads(peer, &StdSync::new(scenario.capacity), scenario, watch)
-        },
-    })
+    peer(
+        "std-sync-rendezvous",
+        "sync_channel(0), a rendezvous: a put completes only together with a get, and a \
+         try_put or try_get succeeds only by meeting one that waits (spec RENDEZVOUS); \
+         otherwise as std-sync-channel (single consumer, no close)",
+        RENDEZVOUS_ONLY,
+    )
 }
