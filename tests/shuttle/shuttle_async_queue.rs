@@ -8,7 +8,9 @@ use std::pin::pin;
 use std::sync::Arc;
 use std::task::Poll;
 
-use crate::shuttle_support::{Item, assert_received_exactly_once_in_order, check, items_of};
+use crate::shuttle_support::{
+    Item, assert_close_lost_nothing, assert_received_exactly_once_in_order, check, items_of,
+};
 use prodcons::{AsyncQueue, PutError};
 use shuttle::future::{self, JoinHandle, block_on};
 
@@ -119,19 +121,9 @@ fn close_racing_waiting_put_and_get_tasks_wakes_them_all_and_loses_nothing() {
                 let consumers = [consumer(&queue, 3, None), consumer(&queue, 3, None)];
                 queue.close();
                 let accepted: Vec<Item> = join_all(producers).await.concat();
-                let mut received = Vec::new();
-                let mut a_get_failed = false;
-                for (got, failed) in join_all(consumers).await {
-                    received.push(got);
-                    a_get_failed |= failed;
-                }
-                let left: Vec<Item> = std::iter::from_fn(|| queue.try_get().ok()).collect();
-                assert!(
-                    !a_get_failed || left.is_empty(),
-                    "a get failed while {left:?} were still in the queue"
-                );
-                received.push(left);
-                assert_received_exactly_once_in_order(&accepted, &received);
+                let consumers = join_all(consumers).await;
+                let left = std::iter::from_fn(|| queue.try_get().ok()).collect();
+                assert_close_lost_nothing(&accepted, consumers, left);
             });
         });
     }

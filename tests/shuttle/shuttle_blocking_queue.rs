@@ -5,7 +5,9 @@
 
 use std::sync::Arc;
 
-use crate::shuttle_support::{Item, assert_received_exactly_once_in_order, check, items_of};
+use crate::shuttle_support::{
+    Item, assert_close_lost_nothing, assert_received_exactly_once_in_order, check, items_of,
+};
 use prodcons::{BlockingQueue, PutError};
 use shuttle::thread;
 
@@ -108,20 +110,12 @@ fn close_racing_blocked_puts_and_gets_wakes_them_all_and_loses_nothing() {
                 .into_iter()
                 .flat_map(|producer| producer.join().unwrap())
                 .collect();
-            let mut received = Vec::new();
-            let mut a_get_failed = false;
-            for consumer in consumers {
-                let (got, failed) = consumer.join().unwrap();
-                received.push(got);
-                a_get_failed |= failed;
-            }
-            let left: Vec<Item> = std::iter::from_fn(|| queue.try_get().ok()).collect();
-            assert!(
-                !a_get_failed || left.is_empty(),
-                "a get failed while {left:?} were still in the queue"
-            );
-            received.push(left);
-            assert_received_exactly_once_in_order(&accepted, &received);
+            let consumers: Vec<_> = consumers
+                .into_iter()
+                .map(|consumer| consumer.join().unwrap())
+                .collect();
+            let left = std::iter::from_fn(|| queue.try_get().ok()).collect();
+            assert_close_lost_nothing(&accepted, consumers, left);
         });
     }
 }

@@ -130,6 +130,34 @@ pub fn items_of(producer: usize, count: usize) -> impl Iterator<Item = Item> {
     (0..count).map(move |seq| (producer, seq))
 }
 
+/// Checks what a close that raced the consumers left behind: each consumer's items and
+/// whether its last `get` failed (`consumers`), and what the queue still held (`left`). A get
+/// fails only on the closed, drained queue, so nothing may be left once one failed; and every
+/// accepted item came out exactly once, from a consumer or from what was left, in producer
+/// order ([`assert_received_exactly_once_in_order`]).
+///
+/// # Panics
+///
+/// On the first violation.
+pub fn assert_close_lost_nothing(
+    accepted: &[Item],
+    consumers: impl IntoIterator<Item = (Vec<Item>, bool)>,
+    left: Vec<Item>,
+) {
+    let mut received = Vec::new();
+    let mut a_get_failed = false;
+    for (got, failed) in consumers {
+        received.push(got);
+        a_get_failed |= failed;
+    }
+    assert!(
+        !a_get_failed || left.is_empty(),
+        "a get failed while {left:?} were still in the queue"
+    );
+    received.push(left);
+    assert_received_exactly_once_in_order(accepted, &received);
+}
+
 /// Checks the contract on what came out of a queue: every item in `accepted` (the puts that
 /// returned `Ok`) came out exactly once, nothing else came out, and each consumer's items
 /// (and what was left in the queue) keep each producer's order.
